@@ -1,0 +1,144 @@
+"""Typed, frozen configuration of a samesku run, loadable from TOML.
+
+Every knob has a default that works on a laptop; each field's comment says what it trades.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samesku.errors import ConfigError
+
+#: Key families a stage may use (see ``samesku.keys.families``).
+KEY_FAMILIES: tuple[str, ...] = (
+    "gtin", "code", "code_prefix", "name", "embedding", "sighash", "phash", "category",
+)
+
+
+@dataclass(frozen=True)
+class EncoderConfig:
+    """Text encoder: hashed character n-gram TF-IDF projected to a dense vector."""
+
+    ngram_min: int = 2
+    ngram_max: int = 4
+    n_features: int = 2**20   # hashing space; larger = fewer collisions, more memory per chunk
+    dims: int = 128           # dense dimensions; more = better neighbours, more memory and time
+    fit_sample: int = 50_000  # offers the IDF and projection are fitted on (bounded fit cost)
+    model_path: str | None = None  # optional local sentence-transformers model (never downloaded)
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class BlockingConfig:
+    """Candidate generation: stages of key families, skew control, neighbours per block."""
+
+    # Ordered stages; each is a list of key families. Later stages work on the clusters the
+    # earlier stages produced (one representative offer per cluster and key).
+    stages: tuple[tuple[str, ...], ...] = (
+        ("gtin", "code", "code_prefix"),
+        ("embedding", "name"),
+    )
+    knn_k: int = 12            # neighbours kept per entity inside a block; pairs per entity ~ k x keys
+    max_block: int = 256       # blocks above this many entities are split (bounded work per entity)
+    embedding_trees: int = 3   # random-projection trees for the embedding family; more = recall, time
+    leaf_size: int = 256       # entities per tree leaf (the block size of the embedding family)
+    sighash_bits: int = 16     # bits of the quantised embedding hash ("sighash") key
+    phash_bands: int = 4       # bands of the 64-bit image hash; Hamming <= bands-1 always collides
+    max_keys_per_entity: int = 8  # cap per family so a title with 40 codes cannot explode work
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """Pair scoring and hard vetoes."""
+
+    model_path: str | None = None   # None = the default model shipped in the package
+    threshold: float = 0.5          # match probability at which a pair becomes a merge edge
+    veto_gtin: bool = True          # two valid, different GTINs never match
+    veto_count: bool = True         # different item counts (120 tabs vs 40 tabs) never match
+    veto_amount: bool = True        # different amounts per item (500 ml vs 1 l) never match
+    veto_model_code: bool = True    # clearly conflicting model codes never match
+    chunk_pairs: int = 500_000      # pairs scored per chunk (bounds memory)
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    """Constrained merging of match edges into clusters."""
+
+    # Between two clusters that are both at least this big, one strong edge is not enough:
+    # the average match probability over all scored cross pairs must reach avg_threshold.
+    large_cluster: int = 3
+    avg_threshold: float = 0.5
+    cannot_link_gtin: bool = True
+    cannot_link_count: bool = True
+    cannot_link_amount: bool = True
+    cannot_link_model_code: bool = True
+    # "off" | "soft" | "hard". Soft: a shared seller raises the average support needed;
+    # hard: two clusters holding offers of the same seller never merge.
+    seller_constraint: str = "soft"
+    seller_soft_penalty: float = 0.2
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration of a run."""
+
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    blocking: BlockingConfig = field(default_factory=BlockingConfig)
+    match: MatchConfig = field(default_factory=MatchConfig)
+    merge: MergeConfig = field(default_factory=MergeConfig)
+    chunk_rows: int = 100_000      # offers analysed/encoded per chunk (bounds memory)
+    max_title_chars: int = 2000
+    brand_synonyms: str | None = None  # optional TSV/TOML file of cross-script brand names
+    seed: int = 0
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        """Load a config from a TOML file; unknown keys are errors, missing keys default."""
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config {path}: {exc}") from exc
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        """Build a config from a nested dict (the TOML shape)."""
+        return _build(cls, data, "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The config as a nested, TOML/JSON-serialisable dict."""
+        return dataclasses.asdict(self)
+
+    def validate(self) -> Config:
+        """Check cross-field rules; returns self so it chains."""
+        for stage in self.blocking.stages:
+            for fam in stage:
+                if fam not in KEY_FAMILIES:
+                    raise ConfigError(f"unknown key family {fam!r}; known: {', '.join(KEY_FAMILIES)}")
+        if self.merge.seller_constraint not in ("off", "soft", "hard"):
+            raise ConfigError("merge.seller_constraint must be 'off', 'soft' or 'hard'")
+        if not 0.0 <= self.match.threshold <= 1.0:
+            raise ConfigError("match.threshold must be in [0, 1]")
+        return self
+
+
+def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where or 'config'} must be a table")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in fields:
+            raise ConfigError(f"unknown config key {where + key!r}; known: {', '.join(fields)}")
+        default = fields[key].default_factory() if fields[key].default_factory is not dataclasses.MISSING else fields[key].default  # type: ignore[misc]
+        if dataclasses.is_dataclass(default):
+            kwargs[key] = _build(type(default), value, f"{where}{key}.")
+        elif key == "stages":
+            kwargs[key] = tuple(tuple(s) for s in value)
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)

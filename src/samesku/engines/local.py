@@ -1,0 +1,259 @@
+"""The local engine: runs the pipeline in-process over Arrow tables, chunk by chunk.
+
+It only moves data between the stage functions (read -> analyse -> encode -> per stage:
+keys/blocks -> score -> merge -> uncertainty); every decision lives in the stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from samesku import schema as S
+from samesku.analyse import BrandGazetteer, analyse_offers, load_synonyms
+from samesku.config import Config
+from samesku.io import read_offers
+from samesku.keys.blocks import BlockStats
+from samesku.keys.candidates import stage_candidates
+from samesku.keys.encoder import TextEncoder, make_encoder
+from samesku.match.features import OfferArrays, prepare_offers
+from samesku.match.model import MatchModel, load_model
+from samesku.match.score import score_pairs
+from samesku.merge.union import merge_edges
+from samesku.merge.uncertainty import cluster_uncertainty
+from samesku.progress import Reporter, Timer
+
+
+@dataclass
+class PipelineState:
+    """Everything a run produced, in memory (the writer turns it into files)."""
+
+    offers: pa.Table                 # validated + analysed offers (row i = entity i)
+    rejected: pa.Table
+    input_rows: int
+    passthrough: list[str]
+    vectors: np.ndarray
+    arrays: OfferArrays
+    labels: np.ndarray               # root offer row per offer
+    edges: dict[str, np.ndarray]     # a, b, probability, model_probability, veto, stage
+    stage_stats: list[dict[str, Any]] = field(default_factory=list)
+    veto_counts: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
+    weakest_link: np.ndarray | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    model: MatchModel | None = None
+    encoder: TextEncoder | None = None
+
+
+def analyse_in_chunks(offers: pa.Table, config: Config, timer: Timer) -> pa.Table:
+    """Analyse offers chunk by chunk with a brand gazetteer learned from all of them."""
+    synonyms = load_synonyms(config.brand_synonyms) if config.brand_synonyms else None
+    with timer.step("learn brands"):
+        gazetteer = BrandGazetteer.learn(offers, synonyms=synonyms)
+    parts = []
+    with timer.step("analyse", offers.num_rows) as rep:
+        for lo in range(0, offers.num_rows, config.chunk_rows):
+            chunk = offers.slice(lo, config.chunk_rows)
+            parts.append(analyse_offers(chunk, gazetteer))
+            rep.advance(chunk.num_rows)
+    if not parts:
+        return analyse_offers(offers, gazetteer)
+    return pa.concat_tables(parts).combine_chunks()
+
+
+def encoder_texts(offers: pa.Table) -> list[str]:
+    """The text that is embedded: canonical brand + clean title."""
+    brand = pc.fill_null(offers.column(S.BRAND_NORM), "")
+    title = pc.fill_null(offers.column(S.TITLE_CLEAN), "")
+    return pc.binary_join_element_wise(brand, title, " ").to_pylist()
+
+
+def encode_in_chunks(
+    offers: pa.Table, config: Config, timer: Timer, encoder: TextEncoder | None = None
+) -> tuple[np.ndarray, TextEncoder]:
+    """Encode every offer chunk by chunk, fitting a new encoder on a sample unless given one."""
+    texts = encoder_texts(offers)
+    if encoder is None:
+        encoder = make_encoder(config.encoder)
+        with timer.step("fit encoder"):
+            encoder.fit(texts)
+    out = np.zeros((len(texts), encoder.dims), dtype=np.float32)
+    with timer.step("encode", len(texts)) as rep:
+        for lo in range(0, len(texts), config.chunk_rows):
+            hi = min(len(texts), lo + config.chunk_rows)
+            out[lo:hi] = encoder.encode(texts[lo:hi])
+            rep.advance(hi - lo)
+    return out, encoder
+
+
+def _stats_dict(st: BlockStats) -> dict[str, Any]:
+    return {
+        "family": st.family,
+        "keys": st.keys,
+        "entities_with_key": st.entities_with_key,
+        "blocks_all_pairs": st.blocks_all_pairs,
+        "blocks_knn": st.blocks_knn,
+        "largest_block": st.largest_block,
+        "heavy_keys": [{"key": k, "size": s} for k, s in st.heavy_keys],
+        "pairs": st.pairs,
+        "max_pairs_per_entity": st.max_pairs_per_entity,
+    }
+
+
+def run_stages(
+    offers: pa.Table, vectors: np.ndarray, arrays: OfferArrays, model: MatchModel, config: Config, timer: Timer
+) -> tuple[np.ndarray, dict[str, np.ndarray], list[dict[str, Any]], dict[str, int], dict[str, int], np.ndarray]:
+    """Run the configured stages; each stage blocks on the clusters of the previous one."""
+    n = offers.num_rows
+    labels = np.arange(n, dtype=np.int64)
+    weakest = np.ones(n, dtype=np.float64)
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("a", "b", "probability", "model_probability", "veto", "stage")}
+    stage_stats: list[dict[str, Any]] = []
+    veto_counts: dict[str, int] = {}
+    refused: dict[str, int] = {}
+    for si, families in enumerate(config.blocking.stages, start=1):
+        with timer.step(f"stage {si} candidates"):
+            cand = stage_candidates(offers, vectors, families, labels, config.blocking, seed=config.seed + si)
+        with timer.step(f"stage {si} match", len(cand.pairs)) as rep:
+            scored = score_pairs(arrays, cand.pairs, model, config.match, advance=rep.advance)
+        for k, v in scored.veto_counts.items():
+            veto_counts[k] = veto_counts.get(k, 0) + v
+        cols["a"].append(scored.a)
+        cols["b"].append(scored.b)
+        cols["probability"].append(scored.probability)
+        cols["model_probability"].append(scored.model_probability)
+        cols["veto"].append(scored.veto)
+        cols["stage"].append(np.full(len(scored.a), si, dtype=np.int8))
+        a, b, p = (np.concatenate(cols[k]) for k in ("a", "b", "probability"))
+        # merge all edges scored so far, strongest first: a later stage's strong edge is
+        # weighed against earlier ones, and merging stays deterministic
+        with timer.step(f"stage {si} merge", len(a)):
+            res = merge_edges(n, a, b, p, arrays, config.merge, config.match.threshold)
+        labels, weakest, refused = res.labels, res.weakest_link, res.refused
+        stage_stats.append(
+            {
+                "stage": si,
+                "families": list(families),
+                "candidate_pairs": int(len(cand.pairs)),
+                "pairs_per_offer": float(len(cand.pairs) / max(n, 1)),
+                "accepted_pairs": int((scored.probability >= config.match.threshold).sum()),
+                "clusters_after": int(len(np.unique(labels))),
+                "families_detail": [_stats_dict(s) for s in cand.family_stats],
+            }
+        )
+    edges = {k: (np.concatenate(v) if v else np.empty(0)) for k, v in cols.items()}
+    return labels, edges, stage_stats, veto_counts, refused, weakest
+
+
+def run_local(
+    inputs: list[str | Path],
+    config: Config,
+    mapping: dict[str, str] | None = None,
+    model: MatchModel | None = None,
+    reporter: Reporter | None = None,
+) -> PipelineState:
+    """Run the whole pipeline in-process and return its state."""
+    timer = Timer(reporter)
+    with timer.step("read") as rep:
+        read = read_offers(inputs, mapping, max_title_chars=config.max_title_chars, progress=rep.advance)
+    offers = analyse_in_chunks(read.offers, config, timer)
+    vectors, encoder = encode_in_chunks(offers, config, timer)
+    with timer.step("prepare pair features"):
+        arrays = prepare_offers(offers, vectors)
+    model = model or load_model(config.match.model_path)
+    labels, edges, stage_stats, veto_counts, refused, weakest = run_stages(
+        offers, vectors, arrays, model, config, timer
+    )
+    return PipelineState(
+        offers=offers,
+        rejected=read.rejected,
+        input_rows=read.input_rows,
+        passthrough=read.passthrough,
+        vectors=vectors,
+        arrays=arrays,
+        labels=labels,
+        edges=edges,
+        stage_stats=stage_stats,
+        veto_counts=veto_counts,
+        refused=refused,
+        weakest_link=weakest,
+        seconds=timer.seconds,
+        model=model,
+        encoder=encoder,
+    )
+
+
+def cluster_tables(state: PipelineState) -> tuple[pa.Table, pa.Table]:
+    """(assignments, clusters) tables from a finished pipeline state."""
+    offers, labels = state.offers, state.labels
+    n = offers.num_rows
+    offer_ids = np.asarray(offers.column(S.OFFER_ID).to_numpy(zero_copy_only=False), dtype=object)
+    roots, cluster_index = np.unique(labels, return_inverse=True)
+    n_clusters = len(roots)
+    # cluster id: derived from the smallest offer_id of the cluster, so it does not depend
+    # on row order and stays the same when the same offers are clustered again
+    order = np.lexsort((offer_ids.astype(str), cluster_index))
+    first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]]
+    min_id = offer_ids[order[first]]
+    import hashlib
+
+    cluster_ids = np.array(
+        ["C" + hashlib.blake2b(str(x).encode(), digest_size=8).hexdigest() for x in min_id], dtype=object
+    )
+    sizes = np.bincount(cluster_index, minlength=n_clusters)
+
+    e = state.edges
+    a, b, p = e["a"].astype(np.int64), e["b"].astype(np.int64), e["probability"].astype(np.float64)
+    inside = cluster_index[a] == cluster_index[b] if len(a) else np.zeros(0, bool)
+    best = np.zeros(n, dtype=np.float64)
+    if len(a):
+        np.maximum.at(best, a[inside], p[inside])
+        np.maximum.at(best, b[inside], p[inside])
+    best[sizes[cluster_index] == 1] = np.nan
+
+    weakest = state.weakest_link if state.weakest_link is not None else np.ones(n)
+    unc = cluster_uncertainty(cluster_index, n_clusters, a, b, p, weakest[roots], state.arrays)
+
+    passthrough = [c for c in state.passthrough if c in offers.column_names]
+    assignments = pa.table(
+        {
+            S.OFFER_ID: offers.column(S.OFFER_ID),
+            S.CLUSTER_ID: pa.array(cluster_ids[cluster_index], pa.string()),
+            S.MATCH_PROBABILITY: pa.array(best, pa.float32(), from_pandas=True),
+            S.FLAGS: offers.column(S.FLAGS) if S.FLAGS in offers.column_names else pa.nulls(n, pa.list_(pa.string())),
+            **{c: offers.column(c) for c in passthrough},
+        }
+    )
+    # representative: the member with the most internal support (first by row on ties)
+    rep_row = np.full(n_clusters, -1, dtype=np.int64)
+    score = np.nan_to_num(best, nan=0.0)
+    order = np.lexsort((np.arange(n), -score, cluster_index))
+    first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]]
+    rep_row[cluster_index[order[first]]] = order[first]
+    price = state.arrays.price
+    has = ~np.isnan(price)
+    pmin = np.full(n_clusters, np.inf)
+    pmax = np.full(n_clusters, -np.inf)
+    np.minimum.at(pmin, cluster_index[has], price[has])
+    np.maximum.at(pmax, cluster_index[has], price[has])
+    titles = offers.column(S.TITLE).combine_chunks().take(pa.array(rep_row))
+    brand = offers.column(S.BRAND_NORM).combine_chunks().take(pa.array(rep_row))
+    clusters = pa.table(
+        {
+            S.CLUSTER_ID: pa.array(cluster_ids, pa.string()),
+            "size": pa.array(sizes.astype(np.int64)),
+            "representative_offer_id": pa.array(offer_ids[rep_row].tolist(), pa.string()),
+            "representative_title": titles,
+            "brand": brand,
+            "price_min": pa.array(np.where(np.isfinite(pmin), pmin, np.nan), pa.float64(), from_pandas=True),
+            "price_max": pa.array(np.where(np.isfinite(pmax), pmax, np.nan), pa.float64(), from_pandas=True),
+        }
+    )
+    for name in unc.column_names:
+        clusters = clusters.append_column(name, unc.column(name))
+    return assignments, clusters

@@ -1,0 +1,184 @@
+"""Blocks to candidate pairs, with skew control.
+
+Entities sharing a key form a block. Work per entity is bounded whatever the key
+distribution:
+
+* a block of at most ``knn_k + 1`` entities yields all its pairs;
+* a larger block keeps, for each entity, its ``knn_k`` nearest neighbours by embedding
+  cosine (exact, inside the block);
+* a block above ``max_block`` entities (a *heavy key*, found beforehand with a
+  DataSketches frequent-items sketch) is split by a random-projection tree into leaves of
+  at most ``max_block`` entities, and neighbours are searched inside each leaf.
+
+So pairs per entity are at most ``knn_k`` per key and time is O(N * max_block * dims),
+linear in N.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketches import frequent_items_error_type, frequent_strings_sketch
+
+
+@dataclass
+class BlockStats:
+    """What blocking did for one key family."""
+
+    family: str
+    keys: int = 0
+    entities_with_key: int = 0
+    blocks_all_pairs: int = 0
+    blocks_knn: int = 0
+    heavy_keys: list[tuple[str, int]] = field(default_factory=list)  # (key, size), largest first
+    pairs: int = 0
+    largest_block: int = 0
+    max_pairs_per_entity: int = 0
+
+
+def heavy_keys(keys: np.ndarray, max_block: int, lg_max_map_size: int = 12) -> list[tuple[str, int]]:
+    """Keys that occur more than ``max_block`` times, found with a frequent-items sketch.
+
+    The sketch reads the keys once in bounded memory and is mergeable, so the same code
+    finds heavy keys over a partitioned stream. ``NO_FALSE_NEGATIVES`` guarantees that no
+    heavy key is missed; candidates are then confirmed by the exact block sizes.
+    """
+    sketch = frequent_strings_sketch(lg_max_map_size)
+    uniq, counts = np.unique(keys, return_counts=True)  # pre-aggregate: one update per key
+    for k, c in zip(uniq.tolist(), counts.tolist(), strict=True):
+        sketch.update(k, c)
+    rows = sketch.get_frequent_items(frequent_items_error_type.NO_FALSE_NEGATIVES, max_block)
+    return sorted(((str(r[0]), int(r[1])) for r in rows), key=lambda r: -r[1])
+
+
+def rp_tree_leaves(vectors: np.ndarray, leaf_size: int, seed: int) -> np.ndarray:
+    """Leaf id per row of a random-projection tree with median splits.
+
+    Median splits keep leaves balanced (sizes in (leaf_size/2, leaf_size]) whatever the data,
+    so a leaf is a bounded block. Vectorised level by level: O(N * dims * log(N/leaf_size)).
+    """
+    n = len(vectors)
+    node = np.zeros(n, dtype=np.int64)
+    if n <= leaf_size:
+        return node
+    rng = np.random.default_rng(seed)
+    while True:
+        uniq, inv, counts = np.unique(node, return_inverse=True, return_counts=True)
+        big = counts[inv] > leaf_size
+        if not big.any():
+            break
+        idx = np.flatnonzero(big)
+        directions = rng.standard_normal((len(uniq), vectors.shape[1])).astype(np.float32)
+        proj = np.einsum("ij,ij->i", vectors[idx], directions[inv[idx]])
+        # rank of each row inside its node by projection -> lower half goes left
+        order = np.lexsort((proj, node[idx]))
+        sorted_nodes = node[idx][order]
+        starts = np.r_[0, np.flatnonzero(np.diff(sorted_nodes)) + 1]
+        sizes = np.diff(np.r_[starts, len(order)])
+        rank = np.arange(len(order)) - np.repeat(starts, sizes)
+        left = rank < np.repeat(sizes // 2, sizes)
+        child = sorted_nodes * 2 + np.where(left, 1, 2)
+        node[idx[order]] = child
+    return node
+
+
+def _all_pairs_by_size(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """All pairs inside many small blocks, vectorised per distinct block size."""
+    out = []
+    for s in np.unique(sizes):
+        sel = starts[sizes == s]
+        mat = members[sel[:, None] + np.arange(s)[None, :]]  # (blocks, s)
+        iu, ju = np.triu_indices(int(s), k=1)
+        out.append(np.stack([mat[:, iu].ravel(), mat[:, ju].ravel()], axis=1))
+    return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int64)
+
+
+def _knn_pairs(ids: np.ndarray, vectors: np.ndarray, k: int) -> np.ndarray:
+    """Each entity with its k nearest neighbours (cosine) inside one block."""
+    v = vectors[ids]
+    sims = v @ v.T
+    np.fill_diagonal(sims, -np.inf)
+    k = min(k, len(ids) - 1)
+    nn = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    a = np.repeat(ids, k)
+    b = ids[nn.ravel()]
+    return np.stack([a, b], axis=1)
+
+
+def block_pairs(
+    entity: np.ndarray,
+    keys: np.ndarray,
+    vectors: np.ndarray,
+    family: str,
+    knn_k: int,
+    max_block: int,
+    seed: int = 0,
+) -> tuple[np.ndarray, BlockStats]:
+    """Candidate pairs from (entity, key) rows.
+
+    Args:
+        entity: int64 entity index per row (an entity may have several keys).
+        keys: key string per row (object array).
+        vectors: (n_entities, dims) unit vectors, indexed by entity.
+        family: key family name, for the statistics.
+        knn_k: neighbours kept per entity in blocks larger than ``knn_k + 1``.
+        max_block: blocks larger than this are split by a random-projection tree.
+        seed: seed of the splits.
+
+    Returns:
+        (pairs, stats): pairs is an (m, 2) int64 array with a < b, unique.
+    """
+    stats = BlockStats(family=family)
+    if len(entity) == 0:
+        return np.empty((0, 2), dtype=np.int64), stats
+    heavy = heavy_keys(keys, max_block)
+    stats.heavy_keys = heavy[:20]
+    uniq, key_code = np.unique(keys, return_inverse=True)
+    # one row per (key, entity)
+    combined = np.unique(key_code.astype(np.int64) * (int(entity.max()) + 1) + entity)
+    key_code = combined // (int(entity.max()) + 1)
+    members = combined % (int(entity.max()) + 1)
+    stats.keys = len(uniq)
+    stats.entities_with_key = len(np.unique(members))
+    starts = np.r_[0, np.flatnonzero(np.diff(key_code)) + 1]
+    sizes = np.diff(np.r_[starts, len(members)])
+    stats.largest_block = int(sizes.max())
+    parts: list[np.ndarray] = []
+    small = (sizes >= 2) & (sizes <= knn_k + 1)
+    stats.blocks_all_pairs = int(small.sum())
+    parts.append(_all_pairs_by_size(members, starts[small], sizes[small]))
+    for st, sz in zip(starts[sizes > knn_k + 1].tolist(), sizes[sizes > knn_k + 1].tolist(), strict=True):
+        ids = members[st : st + sz]
+        if sz > max_block:
+            leaves = rp_tree_leaves(vectors[ids], max_block, seed + st)
+            order = np.argsort(leaves, kind="stable")
+            ids, leaves = ids[order], leaves[order]
+            bounds = np.r_[0, np.flatnonzero(np.diff(leaves)) + 1, len(ids)]
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+                if hi - lo >= 2:
+                    parts.append(_knn_pairs(ids[lo:hi], vectors, knn_k))
+                    stats.blocks_knn += 1
+        else:
+            parts.append(_knn_pairs(ids, vectors, knn_k))
+            stats.blocks_knn += 1
+    pairs = canonical_pairs(np.concatenate(parts))
+    stats.pairs = len(pairs)
+    if len(pairs):
+        stats.max_pairs_per_entity = int(np.bincount(pairs.ravel()).max())
+    return pairs, stats
+
+
+def canonical_pairs(pairs: np.ndarray) -> np.ndarray:
+    """Pairs as (min, max), self-pairs dropped, duplicates removed, sorted."""
+    if len(pairs) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    a = np.minimum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
+    b = np.maximum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    if len(a) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    base = int(b.max()) + 1
+    code = np.unique(a * base + b)
+    return np.stack([code // base, code % base], axis=1)

@@ -1,0 +1,151 @@
+"""Key families: turn analysed offers into block keys.
+
+Each family maps the analysed offers (an Arrow table) to ``(row, key)`` arrays — an offer
+may have several keys of one family, at most ``max_keys`` — vectorised with pyarrow.
+Keys carry a family prefix so families never collide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from samesku import schema as S
+
+KeyRows = tuple[np.ndarray, np.ndarray]  # (row index int64, key object array)
+
+_EMPTY: KeyRows = (np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
+
+
+def _from_list_column(values: pa.ChunkedArray | pa.Array, prefix: str, max_keys: int) -> KeyRows:
+    """(row, prefix+value) for each value of a list<string> column, at most max_keys per row."""
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if len(arr) == 0:
+        return _EMPTY
+    parents = pc.list_parent_indices(arr).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(arr)
+    if len(flat) == 0:
+        return _EMPTY
+    keys = pc.binary_join_element_wise(pa.scalar(prefix), flat, "").to_numpy(zero_copy_only=False)
+    valid = np.asarray(pc.is_valid(flat).to_numpy(zero_copy_only=False))
+    parents, keys = parents[valid], keys[valid]
+    # position of each value inside its row, to cap the keys per row
+    starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
+    pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+    keep = pos < max_keys
+    return parents[keep], keys[keep]
+
+
+def _normalised_codes(offers: pa.Table) -> pa.Array:
+    """Model codes upper-cased with separators removed (``MQ8N2B/A`` -> ``MQ8N2BA``)."""
+    codes = offers.column(S.MODEL_CODES).combine_chunks()
+    flat = pc.utf8_upper(pc.replace_substring_regex(pc.list_flatten(codes), r"[^0-9A-Za-z]", ""))
+    offsets = codes.offsets
+    return pa.ListArray.from_arrays(offsets, flat, mask=codes.is_null())
+
+
+def gtin_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object) -> KeyRows:
+    """One key per valid GTIN of the offer."""
+    return _from_list_column(offers.column(S.GTINS), "g:", max_keys)
+
+
+def code_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object) -> KeyRows:
+    """One key per normalised model code (brand-independent: the RX9 problem is left to the matcher)."""
+    rows, keys = _from_list_column(_normalised_codes(offers), "c:", max_keys)
+    keep = np.fromiter((len(k) >= 6 for k in keys), dtype=bool, count=len(keys))  # "c:" + >= 4 chars
+    return rows[keep], keys[keep]
+
+
+def code_prefix_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, prefix_len: int = 6, **_: object) -> KeyRows:
+    """The first ``prefix_len`` characters of each long model code.
+
+    Shops append region or colour suffixes (``KGN36VL35G`` vs ``KGN36VL35``,
+    ``UE55NU7400KXXU`` vs ``UE55NU7400``); the prefix brings them into one block.
+    """
+    codes = _normalised_codes(offers)
+    flat = pc.list_flatten(codes)
+    long_enough = pc.greater(pc.utf8_length(flat), prefix_len)
+    prefix = pc.if_else(long_enough, pc.utf8_slice_codeunits(flat, 0, prefix_len), pa.scalar(None, pa.string()))
+    arr = pa.ListArray.from_arrays(codes.offsets, prefix, mask=codes.is_null())
+    return _from_list_column(arr, "p:", max_keys)
+
+
+def name_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, rare_tokens: int = 2, **_: object) -> KeyRows:
+    """The rarest informative tokens of the clean title (document frequency >= 2).
+
+    Rare tokens (model names, series numbers) identify a product name across shops;
+    tokens seen once cannot link anything, and very common ones are handled as heavy keys.
+    """
+    tokens = pc.utf8_split_whitespace(offers.column(S.TITLE_CLEAN).combine_chunks())
+    parents = pc.list_parent_indices(tokens).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(tokens)
+    if len(flat) == 0:
+        return _EMPTY
+    enc = pc.dictionary_encode(flat).combine_chunks() if isinstance(flat, pa.ChunkedArray) else pc.dictionary_encode(flat)
+    codes = enc.indices.to_numpy().astype(np.int64)
+    dictionary = enc.dictionary.to_numpy(zero_copy_only=False)
+    # document frequency: count each (row, token) once
+    uniq_rt = np.unique(parents * (len(dictionary) + 1) + codes)
+    rt_rows, rt_codes = uniq_rt // (len(dictionary) + 1), uniq_rt % (len(dictionary) + 1)
+    df = np.bincount(rt_codes, minlength=len(dictionary))
+    tok_len = np.fromiter((len(t) for t in dictionary), dtype=np.int64, count=len(dictionary))
+    ok = (df[rt_codes] >= 2) & (tok_len[rt_codes] >= 2)
+    rt_rows, rt_codes = rt_rows[ok], rt_codes[ok]
+    order = np.lexsort((rt_codes, df[rt_codes], rt_rows))
+    rt_rows, rt_codes = rt_rows[order], rt_codes[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(rt_rows)) + 1]
+    pos = np.arange(len(rt_rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rt_rows)]))
+    keep = pos < min(rare_tokens, max_keys)
+    keys = np.array(["n:" + t for t in dictionary], dtype=object)[rt_codes[keep]]
+    return rt_rows[keep], keys
+
+
+def category_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object) -> KeyRows:
+    """The category (a coarse key: useful only with neighbour search inside the block)."""
+    cat = offers.column(S.CATEGORY).combine_chunks()
+    valid = np.asarray(pc.is_valid(cat).to_numpy(zero_copy_only=False))
+    rows = np.flatnonzero(valid)
+    keys = pc.binary_join_element_wise(pa.scalar("k:"), pc.utf8_lower(cat), "").to_numpy(zero_copy_only=False)
+    return rows.astype(np.int64), keys[valid]
+
+
+def sighash_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, bits: int = 16, seed: int = 0, **_: object) -> KeyRows:
+    """The talk's quantised embedding hash: sign bits of a fixed random rotation."""
+    rng = np.random.default_rng(seed + 7919)
+    planes = rng.standard_normal((vectors.shape[1], bits)).astype(np.float32)
+    signs = (vectors @ planes) > 0
+    code = signs.astype(np.int64) @ (1 << np.arange(bits, dtype=np.int64))
+    nonzero = np.abs(vectors).sum(axis=1) > 0
+    rows = np.flatnonzero(nonzero)
+    keys = np.array([f"s:{c:x}" for c in code[nonzero]], dtype=object)
+    return rows.astype(np.int64), keys
+
+
+def phash_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, bands: int = 4, **_: object) -> KeyRows:
+    """Bands of the 64-bit image hash: two hashes within Hamming distance bands-1 share a band."""
+    col = offers.column(S.IMAGE_PHASH).combine_chunks()
+    values = col.to_pylist()
+    rows_l: list[int] = []
+    keys_l: list[str] = []
+    width = 16 // bands
+    for i, h in enumerate(values):
+        if not h or len(h) != 16:
+            continue
+        for b in range(bands):
+            rows_l.append(i)
+            keys_l.append(f"h{b}:{h[b * width:(b + 1) * width].lower()}")
+    return np.asarray(rows_l, dtype=np.int64), np.asarray(keys_l, dtype=object)
+
+
+FAMILIES: dict[str, Callable[..., KeyRows]] = {
+    "gtin": gtin_keys,
+    "code": code_keys,
+    "code_prefix": code_prefix_keys,
+    "name": name_keys,
+    "category": category_keys,
+    "sighash": sighash_keys,
+    "phash": phash_keys,
+}

@@ -1,0 +1,74 @@
+"""Explain one match decision of a finished run: features, probability, contributions, veto."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from samesku import schema as S
+from samesku.config import Config
+from samesku.engines.local import encoder_texts
+from samesku.errors import InputError
+from samesku.keys.encoder import CharNgramEncoder
+from samesku.match.features import FEATURES, pair_features, prepare_offers
+from samesku.match.model import MatchModel
+from samesku.match.vetoes import apply_vetoes
+
+
+def explain_pair(run: str | Path, offer_a: str, offer_b: str, top: int = 12) -> dict[str, Any]:
+    """Recompute and explain the decision on one pair of offers of a run directory.
+
+    The pair need not have been a candidate: the explanation says what the matcher would
+    decide for it (IDF weights come from the whole run, as in the run itself).
+    """
+    run = Path(run)
+    for name in ("offers.parquet", "model.json", "summary.json"):
+        if not (run / name).exists():
+            raise InputError(f"{run} is not a samesku run directory (missing {name})")
+    offers = pq.read_table(run / "offers.parquet")
+    ids = offers.column(S.OFFER_ID).combine_chunks()
+    rows = []
+    for oid in (offer_a, offer_b):
+        hit = np.flatnonzero(pc.equal(ids, oid).to_numpy(zero_copy_only=False))
+        if len(hit) == 0:
+            raise InputError(f"offer {oid!r} is not in the run (it may have been rejected)")
+        rows.append(int(hit[0]))
+    vectors = np.zeros((offers.num_rows, 1), dtype=np.float32)
+    if (run / "encoder.npz").exists():
+        enc = CharNgramEncoder.load(run / "encoder.npz")
+        sub = offers.take(rows)
+        v = enc.encode(encoder_texts(sub))
+        vectors = np.zeros((offers.num_rows, v.shape[1]), dtype=np.float32)
+        vectors[rows] = v
+    arrays = prepare_offers(offers, vectors)
+    model = MatchModel.load(run / "model.json")
+    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    config = Config.from_dict(summary.get("config", {}))
+    x = pair_features(arrays, np.array([rows[0]]), np.array([rows[1]]))
+    p_model = model.predict(x)
+    p, veto, _ = apply_vetoes(p_model, x, config.match)
+    contrib = model.contributions(x)[0]
+    order = np.argsort(-np.abs(contrib[:-1]))[:top]
+    assignments = pq.read_table(run / "assignments.parquet", columns=[S.OFFER_ID, S.CLUSTER_ID])
+    cl = dict(zip(assignments.column(S.OFFER_ID).to_pylist(), assignments.column(S.CLUSTER_ID).to_pylist(), strict=True))
+    return {
+        "offer_a": offer_a,
+        "offer_b": offer_b,
+        "title_a": offers.column(S.TITLE)[rows[0]].as_py(),
+        "title_b": offers.column(S.TITLE)[rows[1]].as_py(),
+        "probability": float(p[0]),
+        "model_probability": float(p_model[0]),
+        "veto": veto[0] or None,
+        "same_cluster": cl.get(offer_a) == cl.get(offer_b),
+        "features": {f: (None if np.isnan(x[0, i]) else float(x[0, i])) for i, f in enumerate(FEATURES)},
+        "bias": float(contrib[-1]),
+        "contributions": [
+            {"feature": FEATURES[i], "value": None if np.isnan(x[0, i]) else float(x[0, i]), "contribution": float(contrib[i])}
+            for i in order
+        ],
+    }

@@ -1,0 +1,317 @@
+"""Pair features, computed vectorised over millions of candidate pairs.
+
+``prepare_offers`` turns the analysed offers into flat numpy arrays once per run (token
+hashes with IDF weights, code/GTIN/colour/variant hash sets, numeric codes of brand and
+category, prices); ``pair_features`` then computes every feature of a chunk of pairs
+with numpy and RapidFuzz's ``cpdist``, without a Python loop over pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from rapidfuzz import fuzz, process
+
+from samesku import schema as S
+
+#: Feature names, in model column order. Changing it requires retraining the model.
+FEATURES: tuple[str, ...] = (
+    "cosine",
+    "ratio",
+    "token_set_ratio",
+    "token_sort_ratio",
+    "idf_jaccard",
+    "unmatched_idf_max",
+    "unmatched_idf_min",
+    "number_jaccard",
+    "number_unmatched",
+    "code_both",
+    "code_overlap",
+    "code_ratio",
+    "code_partial",
+    "gtin_both",
+    "gtin_overlap",
+    "brand_state",          # nan missing, 1 agree, 0 conflict
+    "category_state",
+    "seller_same",
+    "count_state",
+    "amount_state",
+    "amount_log_ratio",
+    "unit_price_log_ratio",
+    "price_log_ratio",
+    "color_state",
+    "variant_state",
+    "phash_distance",
+    "length_ratio",
+)
+
+_TOKENS = 24   # tokens per title kept for the IDF overlap (longer titles are truncated)
+_SETS = 6      # values per offer kept for code / gtin / colour / variant / number sets
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass
+class OfferArrays:
+    """Per-offer arrays that pair features index into (row i = offer row i)."""
+
+    titles: np.ndarray          # object: clean titles
+    vectors: np.ndarray         # (n, d) float32 unit vectors
+    token_hash: np.ndarray      # (n, _TOKENS) int64, -1 padding
+    token_idf: np.ndarray       # (n, _TOKENS) float32, 0 padding
+    numbers: np.ndarray         # (n, _SETS) int64 hashes of numeric tokens, -1 padding
+    codes: np.ndarray           # (n, _SETS) int64 hashes of normalised model codes
+    primary_code: np.ndarray    # object: longest normalised code or ""
+    gtins: np.ndarray           # (n, _SETS)
+    colors: np.ndarray          # (n, _SETS)
+    variants: np.ndarray        # (n, _SETS)
+    brand: np.ndarray           # int64 code, -1 unknown
+    category: np.ndarray        # int64 code, -1 unknown
+    seller: np.ndarray          # int64 code, -1 unknown
+    count: np.ndarray           # float64 (count is never null after analysis; nan if it is)
+    amount: np.ndarray          # float64, nan unknown
+    unit: np.ndarray            # int64 code, -1 unknown
+    price: np.ndarray           # float64, nan unknown
+    phash: np.ndarray           # uint64, 0 with has_phash False
+    has_phash: np.ndarray       # bool
+
+
+def _codes(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Dictionary codes of a string column; -1 for null/empty."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    arr = pc.if_else(pc.equal(pc.utf8_length(arr), 0), pa.scalar(None, pa.string()), arr) if len(arr) else arr
+    enc = pc.dictionary_encode(arr)
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    return np.where(np.isnan(codes.astype(float)), -1, codes).astype(np.int64) if codes.dtype.kind == "f" else codes.astype(np.int64)
+
+
+def _hash_strings(values: pa.Array) -> np.ndarray:
+    """Stable 64-bit hashes of strings (dictionary position is not stable across chunks)."""
+    if len(values) == 0:
+        return np.empty(0, dtype=np.int64)
+    enc = pc.dictionary_encode(values)
+    dict_hash = np.array(
+        [int.from_bytes(_blake(s), "little", signed=True) for s in enc.dictionary.to_pylist()],
+        dtype=np.int64,
+    )
+    return dict_hash[enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
+
+
+def _blake(s: str) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
+
+
+def _list_matrix(lists: pa.Array, width: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A list<string> column as an (n, width) int64 hash matrix (-1 padding).
+
+    Returns (matrix, parents, hashes) where parents/hashes are the flat values kept.
+    """
+    mat = np.full((n, width), -1, dtype=np.int64)
+    if n == 0:
+        return mat, np.empty(0, np.int64), np.empty(0, np.int64)
+    parents = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(lists)
+    valid = np.asarray(pc.is_valid(flat).to_numpy(zero_copy_only=False), dtype=bool)
+    hashes = _hash_strings(pc.fill_null(flat, ""))
+    parents, hashes = parents[valid], hashes[valid]
+    if len(parents):
+        starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
+        pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+        keep = pos < width
+        mat[parents[keep], pos[keep]] = hashes[keep]
+    return mat, parents, hashes
+
+
+def _column(table: pa.Table, name: str, typ: pa.DataType) -> pa.Array:
+    if name in table.column_names:
+        return table.column(name).combine_chunks()
+    return pa.nulls(table.num_rows, typ)
+
+
+def prepare_offers(offers: pa.Table, vectors: np.ndarray) -> OfferArrays:
+    """Per-offer arrays for pair features, from analysed offers and their title vectors."""
+    n = offers.num_rows
+    titles_arr = pc.fill_null(_column(offers, S.TITLE_CLEAN, pa.string()), "")
+    titles = np.asarray(titles_arr.to_numpy(zero_copy_only=False), dtype=object)
+
+    tokens = pc.utf8_split_whitespace(titles_arr)
+    token_hash, parents, hashes = _list_matrix(tokens, _TOKENS, n)
+    # IDF from document frequency over this run's offers (each (row, token) counted once)
+    uniq, inv = np.unique(hashes, return_inverse=True)
+    token_idf = np.zeros(token_hash.shape, dtype=np.float32)
+    if len(uniq):
+        row_token = np.unique(parents * len(uniq) + inv)
+        df = np.bincount(row_token % len(uniq), minlength=len(uniq))
+        idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+        pos = np.clip(np.searchsorted(uniq, token_hash), 0, len(uniq) - 1)
+        found = (uniq[pos] == token_hash) & (token_hash != -1)
+        token_idf = np.where(found, idf[pos], 0.0).astype(np.float32)
+
+    numbers_list = pa.array([_NUMBER_RE.findall(t) for t in titles.tolist()], type=pa.list_(pa.string()))
+    numbers, _, _ = _list_matrix(numbers_list, _SETS, n)
+
+    raw_codes = _column(offers, S.MODEL_CODES, pa.list_(pa.string()))
+    norm_flat = pc.utf8_upper(pc.replace_substring_regex(pc.list_flatten(raw_codes), r"[^0-9A-Za-z]", ""))
+    norm_codes = pa.ListArray.from_arrays(raw_codes.offsets, norm_flat, mask=raw_codes.is_null())
+    codes, _, _ = _list_matrix(norm_codes, _SETS, n)
+    primary = np.array(
+        [max(c, key=len) if c else "" for c in norm_codes.to_pylist()], dtype=object
+    )
+
+    gtins, _, _ = _list_matrix(_column(offers, S.GTINS, pa.list_(pa.string())), _SETS, n)
+    colors, _, _ = _list_matrix(_column(offers, S.COLORS, pa.list_(pa.string())), _SETS, n)
+    variants, _, _ = _list_matrix(_column(offers, S.VARIANT, pa.list_(pa.string())), _SETS, n)
+
+    phash_col = _column(offers, S.IMAGE_PHASH, pa.string()).to_pylist()
+    phash = np.zeros(n, dtype=np.uint64)
+    has_phash = np.zeros(n, dtype=bool)
+    for i, h in enumerate(phash_col):
+        if h and len(h) == 16:
+            try:
+                phash[i] = np.uint64(int(h, 16))
+                has_phash[i] = True
+            except ValueError:
+                pass
+
+    def _num(name: str) -> np.ndarray:
+        col = _column(offers, name, pa.float64()).cast(pa.float64())
+        return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+    return OfferArrays(
+        titles=titles,
+        vectors=vectors,
+        token_hash=token_hash,
+        token_idf=token_idf,
+        numbers=numbers,
+        codes=codes,
+        primary_code=primary,
+        gtins=gtins,
+        colors=colors,
+        variants=variants,
+        brand=_codes(_column(offers, S.BRAND_NORM, pa.string())),
+        category=_codes(pc.utf8_lower(_column(offers, S.CATEGORY, pa.string()))),
+        seller=_codes(_column(offers, S.SELLER, pa.string())),
+        count=_num(S.COUNT),
+        amount=_num(S.AMOUNT),
+        unit=_codes(_column(offers, S.UNIT, pa.string())),
+        price=_num(S.PRICE),
+        phash=phash,
+        has_phash=has_phash,
+    )
+
+
+def _set_relation(ma: np.ndarray, mb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(both non-empty, overlap count, union size) of two (m, w) hash-set matrices."""
+    va, vb = ma != -1, mb != -1
+    eq = (ma[:, :, None] == mb[:, None, :]) & va[:, :, None] & vb[:, None, :]
+    inter = eq.any(axis=2).sum(axis=1)
+    union = va.sum(axis=1) + vb.sum(axis=1) - inter
+    both = va.any(axis=1) & vb.any(axis=1)
+    return both, inter, union
+
+
+def _state(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """nan when either side is unknown (-1), 1.0 when equal, 0.0 when different."""
+    out = (a == b).astype(np.float32)
+    out[(a < 0) | (b < 0)] = np.nan
+    return out
+
+
+def _set_state(both: np.ndarray, inter: np.ndarray) -> np.ndarray:
+    out = (inter > 0).astype(np.float32)
+    out[~both] = np.nan
+    return out
+
+
+def _log_ratio(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.abs(np.log(x) - np.log(y))
+    r[~np.isfinite(r)] = np.nan
+    return r.astype(np.float32)
+
+
+def pair_features(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, workers: int = -1) -> np.ndarray:
+    """Feature matrix (len(a), len(FEATURES)) float32 for the pairs (a[i], b[i])."""
+    m = len(a)
+    out = np.empty((m, len(FEATURES)), dtype=np.float32)
+    if m == 0:
+        return out
+    col = {name: i for i, name in enumerate(FEATURES)}
+    out[:, col["cosine"]] = np.einsum("ij,ij->i", arrays.vectors[a], arrays.vectors[b])
+    ta, tb = arrays.titles[a].tolist(), arrays.titles[b].tolist()
+    out[:, col["ratio"]] = process.cpdist(ta, tb, scorer=fuzz.ratio, workers=workers) / 100.0
+    out[:, col["token_set_ratio"]] = process.cpdist(ta, tb, scorer=fuzz.token_set_ratio, workers=workers) / 100.0
+    out[:, col["token_sort_ratio"]] = process.cpdist(ta, tb, scorer=fuzz.token_sort_ratio, workers=workers) / 100.0
+
+    # IDF-weighted token overlap and the rarest token that the other title lacks
+    ha, hb = arrays.token_hash[a], arrays.token_hash[b]
+    wa, wb = arrays.token_idf[a], arrays.token_idf[b]
+    eq = (ha[:, :, None] == hb[:, None, :]) & (ha[:, :, None] != -1)
+    in_b = eq.any(axis=2)
+    in_a = eq.any(axis=1)
+    inter_w = (wa * in_b).sum(axis=1)
+    union_w = wa.sum(axis=1) + wb.sum(axis=1) - inter_w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[:, col["idf_jaccard"]] = np.where(union_w > 0, inter_w / union_w, np.nan)
+    un_a = (wa * ~in_b).max(axis=1)
+    un_b = (wb * ~in_a).max(axis=1)
+    out[:, col["unmatched_idf_max"]] = np.maximum(un_a, un_b)
+    out[:, col["unmatched_idf_min"]] = np.minimum(un_a, un_b)
+
+    both, inter, union = _set_relation(arrays.numbers[a], arrays.numbers[b])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[:, col["number_jaccard"]] = np.where(union > 0, inter / np.maximum(union, 1), np.nan)
+    out[:, col["number_unmatched"]] = union - inter
+
+    both, inter, _ = _set_relation(arrays.codes[a], arrays.codes[b])
+    out[:, col["code_both"]] = both
+    out[:, col["code_overlap"]] = np.where(both, inter, np.nan)
+    pa_, pb_ = arrays.primary_code[a].tolist(), arrays.primary_code[b].tolist()
+    cr = process.cpdist(pa_, pb_, scorer=fuzz.ratio, workers=workers) / 100.0
+    cp = process.cpdist(pa_, pb_, scorer=fuzz.partial_ratio, workers=workers) / 100.0
+    out[:, col["code_ratio"]] = np.where(both, cr, np.nan)
+    out[:, col["code_partial"]] = np.where(both, cp, np.nan)
+
+    both, inter, _ = _set_relation(arrays.gtins[a], arrays.gtins[b])
+    out[:, col["gtin_both"]] = both
+    out[:, col["gtin_overlap"]] = np.where(both, inter > 0, np.nan)
+
+    out[:, col["brand_state"]] = _state(arrays.brand[a], arrays.brand[b])
+    out[:, col["category_state"]] = _state(arrays.category[a], arrays.category[b])
+    out[:, col["seller_same"]] = _state(arrays.seller[a], arrays.seller[b])
+
+    ca, cb = arrays.count[a], arrays.count[b]
+    out[:, col["count_state"]] = np.where(np.isnan(ca) | np.isnan(cb), np.nan, ca == cb)
+    am_a, am_b = arrays.amount[a], arrays.amount[b]
+    same_unit = (arrays.unit[a] == arrays.unit[b]) & (arrays.unit[a] >= 0)
+    known = same_unit & ~np.isnan(am_a) & ~np.isnan(am_b)
+    amount_eq = np.isclose(am_a, am_b, rtol=0.01)
+    out[:, col["amount_state"]] = np.where(known, amount_eq, np.nan)
+    out[:, col["amount_log_ratio"]] = np.where(known, _log_ratio(am_a, am_b), np.nan)
+
+    pr_a, pr_b = arrays.price[a], arrays.price[b]
+    out[:, col["price_log_ratio"]] = _log_ratio(pr_a, pr_b)
+    qty_a = np.nan_to_num(ca, nan=1.0) * np.where(known, am_a, 1.0)
+    qty_b = np.nan_to_num(cb, nan=1.0) * np.where(known, am_b, 1.0)
+    out[:, col["unit_price_log_ratio"]] = _log_ratio(pr_a / qty_a, pr_b / qty_b)
+
+    both, inter, _ = _set_relation(arrays.colors[a], arrays.colors[b])
+    out[:, col["color_state"]] = _set_state(both, inter)
+    both, inter, _ = _set_relation(arrays.variants[a], arrays.variants[b])
+    out[:, col["variant_state"]] = _set_state(both, inter)
+
+    has = arrays.has_phash[a] & arrays.has_phash[b]
+    xor = arrays.phash[a] ^ arrays.phash[b]
+    dist = np.unpackbits(xor.view(np.uint8).reshape(-1, 8), axis=1).sum(axis=1)
+    out[:, col["phash_distance"]] = np.where(has, dist, np.nan)
+
+    la = np.fromiter((len(t) for t in ta), dtype=np.float32, count=m)
+    lb = np.fromiter((len(t) for t in tb), dtype=np.float32, count=m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[:, col["length_ratio"]] = np.where(np.maximum(la, lb) > 0, np.minimum(la, lb) / np.maximum(la, lb), np.nan)
+    return out

@@ -1,0 +1,163 @@
+"""The pairwise match model: LightGBM on pair features, isotonic calibration, one file.
+
+A model file is JSON: format version, feature list, LightGBM model text, calibration
+knots and training metadata. It reloads to identical probabilities.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+from sklearn.isotonic import IsotonicRegression
+
+from samesku.errors import ConfigError
+from samesku.match.features import FEATURES
+
+FORMAT_VERSION = 1
+DEFAULT_MODEL_RESOURCE = "default_model.json"
+
+
+@dataclass
+class MatchModel:
+    """A trained, calibrated pair classifier."""
+
+    booster: lgb.Booster
+    features: tuple[str, ...]
+    calib_x: np.ndarray          # isotonic calibration knots (raw score -> probability)
+    calib_y: np.ndarray
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def raw_score(self, x: np.ndarray) -> np.ndarray:
+        """Uncalibrated model probability."""
+        return np.asarray(self.booster.predict(x, num_threads=0), dtype=np.float64)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated match probability for each row of the feature matrix."""
+        if x.shape[1] != len(self.features):
+            raise ConfigError(f"model expects {len(self.features)} features, got {x.shape[1]}")
+        return np.interp(self.raw_score(x), self.calib_x, self.calib_y).astype(np.float32)
+
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        """Per-feature contributions (log-odds, SHAP values of LightGBM) plus the bias column."""
+        return np.asarray(self.booster.predict(x, pred_contrib=True), dtype=np.float64)
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as one JSON file."""
+        doc = {
+            "format_version": FORMAT_VERSION,
+            "features": list(self.features),
+            "calibration": {"x": self.calib_x.tolist(), "y": self.calib_y.tolist()},
+            "metadata": self.metadata,
+            "lightgbm": self.booster.model_to_string(),
+        }
+        Path(path).write_text(json.dumps(doc), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> MatchModel:
+        """Read a model written by :meth:`save`."""
+        try:
+            doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"cannot read match model {path}: {exc}") from exc
+        return cls._from_doc(doc)
+
+    @classmethod
+    def _from_doc(cls, doc: dict[str, Any]) -> MatchModel:
+        if doc.get("format_version") != FORMAT_VERSION:
+            raise ConfigError(f"unsupported model format {doc.get('format_version')}")
+        features = tuple(doc["features"])
+        if features != FEATURES:
+            raise ConfigError(
+                "model was trained on a different feature list; retrain it with `samesku train`"
+            )
+        return cls(
+            booster=lgb.Booster(model_str=doc["lightgbm"]),
+            features=features,
+            calib_x=np.asarray(doc["calibration"]["x"], dtype=np.float64),
+            calib_y=np.asarray(doc["calibration"]["y"], dtype=np.float64),
+            metadata=doc.get("metadata", {}),
+        )
+
+
+def load_model(path: str | Path | None) -> MatchModel:
+    """The model at ``path``, or the default model shipped in the package."""
+    if path:
+        return MatchModel.load(path)
+    res = resources.files("samesku.match").joinpath(DEFAULT_MODEL_RESOURCE)
+    if not res.is_file():
+        raise ConfigError("the default match model is missing: run `make model`")
+    return MatchModel._from_doc(json.loads(res.read_text(encoding="utf-8")))
+
+
+def train_model(
+    x: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    seed: int = 0,
+    num_boost_round: int = 300,
+    metadata: dict[str, Any] | None = None,
+) -> tuple[MatchModel, dict[str, float]]:
+    """Train LightGBM with a cluster-disjoint validation split and isotonic calibration.
+
+    Args:
+        x: pair feature matrix (columns = FEATURES).
+        y: 1 for a true match, 0 otherwise.
+        groups: a group id per pair (e.g. the truth cluster of its first offer); a group is
+            entirely in training or entirely in validation, so the validation score is not
+            inflated by near-copies of training pairs.
+        seed: makes training deterministic.
+        num_boost_round: boosting rounds (early stopping on the validation split).
+        metadata: stored in the model file.
+
+    Returns:
+        (model, validation metrics).
+    """
+    rng = np.random.default_rng(seed)
+    uniq = np.unique(groups)
+    val_groups = rng.choice(uniq, size=max(1, len(uniq) // 5), replace=False)
+    val = np.isin(groups, val_groups)
+    params = {
+        "objective": "binary",
+        "learning_rate": 0.05,
+        "num_leaves": 63,
+        "min_data_in_leaf": 50,
+        "feature_fraction": 0.9,
+        "bagging_fraction": 0.8,
+        "bagging_freq": 1,
+        "lambda_l2": 1.0,
+        "seed": seed,
+        "deterministic": True,
+        "force_row_wise": True,
+        "num_threads": 2,
+        "verbose": -1,
+    }
+    dtrain = lgb.Dataset(x[~val], y[~val], feature_name=list(FEATURES), free_raw_data=False)
+    dval = lgb.Dataset(x[val], y[val], reference=dtrain)
+    booster = lgb.train(
+        params, dtrain, num_boost_round=num_boost_round, valid_sets=[dval],
+        callbacks=[lgb.early_stopping(30, verbose=False)],
+    )
+    raw_val = booster.predict(x[val], num_iteration=booster.best_iteration)
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw_val, y[val])
+    # rebuild the booster at its best iteration so the saved model is exactly what was validated
+    booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
+    calib_x = np.asarray(iso.X_thresholds_, dtype=np.float64)
+    calib_y = np.asarray(iso.y_thresholds_, dtype=np.float64)
+    model = MatchModel(booster, FEATURES, calib_x, calib_y, dict(metadata or {}))
+    p = model.predict(x[val])
+    pred = p >= 0.5
+    tp = float((pred & (y[val] == 1)).sum())
+    metrics = {
+        "val_pairs": float(val.sum()),
+        "val_precision": tp / max(float(pred.sum()), 1.0),
+        "val_recall": tp / max(float((y[val] == 1).sum()), 1.0),
+        "best_iteration": float(booster.current_iteration()),
+    }
+    model.metadata["validation"] = metrics
+    return model, metrics

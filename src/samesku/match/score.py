@@ -1,0 +1,51 @@
+"""Score candidate pairs: features -> model -> vetoes, in bounded chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from samesku.config import MatchConfig
+from samesku.match.features import OfferArrays, pair_features
+from samesku.match.model import MatchModel
+from samesku.match.vetoes import apply_vetoes
+
+
+@dataclass
+class ScoredPairs:
+    """Probabilities of candidate pairs after vetoes."""
+
+    a: np.ndarray
+    b: np.ndarray
+    probability: np.ndarray       # after vetoes
+    model_probability: np.ndarray  # before vetoes
+    veto: np.ndarray              # object: veto name or ""
+    veto_counts: dict[str, int] = field(default_factory=dict)
+
+
+def score_pairs(
+    arrays: OfferArrays,
+    pairs: np.ndarray,
+    model: MatchModel,
+    config: MatchConfig,
+    advance: Callable[[int], None] | None = None,
+) -> ScoredPairs:
+    """Score (m, 2) offer-row pairs in chunks of ``config.chunk_pairs``."""
+    m = len(pairs)
+    prob = np.empty(m, dtype=np.float32)
+    raw = np.empty(m, dtype=np.float32)
+    veto = np.empty(m, dtype=object)
+    counts: dict[str, int] = {}
+    for lo in range(0, m, config.chunk_pairs):
+        hi = min(m, lo + config.chunk_pairs)
+        x = pair_features(arrays, pairs[lo:hi, 0], pairs[lo:hi, 1])
+        p = model.predict(x)
+        raw[lo:hi] = p
+        prob[lo:hi], veto[lo:hi], c = apply_vetoes(p, x, config)
+        for k, v in c.items():
+            counts[k] = counts.get(k, 0) + v
+        if advance:
+            advance(hi - lo)
+    return ScoredPairs(pairs[:, 0].copy(), pairs[:, 1].copy(), prob, raw, veto, counts)

@@ -1,0 +1,73 @@
+"""Train a match model from offers labelled with cluster ids.
+
+Training pairs are drawn the way the pipeline will see them: from candidate generation
+(every configured key family, on single offers), so positives come with the hard
+negatives that share their blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.compute as pc
+
+from samesku.config import Config
+from samesku.engines.local import analyse_in_chunks, encode_in_chunks
+from samesku.errors import InputError
+from samesku.io import read_offers
+from samesku.keys.blocks import canonical_pairs
+from samesku.keys.candidates import stage_candidates
+from samesku.match.features import pair_features, prepare_offers
+from samesku.match.model import MatchModel, train_model
+from samesku.progress import Reporter, Timer
+
+
+def training_pairs(
+    inputs: Sequence[str | Path],
+    truth_column: str,
+    config: Config,
+    mapping: dict[str, str] | None = None,
+    reporter: Reporter | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(features, labels, groups) of candidate pairs of labelled offers."""
+    timer = Timer(reporter)
+    read = read_offers(list(inputs), mapping, max_title_chars=config.max_title_chars)
+    if truth_column not in read.offers.column_names:
+        raise InputError(f"truth column {truth_column!r} not found; columns: {read.offers.column_names}")
+    offers = read.offers.filter(pc.is_valid(read.offers.column(truth_column)))
+    offers = analyse_in_chunks(offers, config, timer)
+    vectors, _ = encode_in_chunks(offers, config, timer)
+    arrays = prepare_offers(offers, vectors)
+    identity = np.arange(offers.num_rows, dtype=np.int64)
+    families = tuple(dict.fromkeys(f for stage in config.blocking.stages for f in stage))
+    with timer.step("candidates"):
+        pairs = canonical_pairs(stage_candidates(offers, vectors, families, identity, config.blocking, config.seed).pairs)
+    truth = np.asarray(offers.column(truth_column).cast("string").to_numpy(zero_copy_only=False), dtype=object)
+    with timer.step("features", len(pairs)):
+        x = np.concatenate(
+            [pair_features(arrays, pairs[lo:lo + 500_000, 0], pairs[lo:lo + 500_000, 1]) for lo in range(0, len(pairs), 500_000)]
+        ) if len(pairs) else np.empty((0, 0), np.float32)
+    y = (truth[pairs[:, 0]] == truth[pairs[:, 1]]).astype(np.int8)
+    _, groups = np.unique(truth[pairs[:, 0]].astype(str), return_inverse=True)
+    return x, y, groups
+
+
+def train_from_offers(
+    inputs: Sequence[str | Path],
+    truth_column: str,
+    config: Config,
+    mapping: dict[str, str] | None = None,
+    seed: int = 0,
+    reporter: Reporter | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> tuple[MatchModel, dict[str, float]]:
+    """Train a calibrated LightGBM match model from offers labelled with cluster ids."""
+    x, y, groups = training_pairs(inputs, truth_column, config, mapping, reporter)
+    if y.sum() == 0 or y.sum() == len(y):
+        raise InputError("training needs both matching and non-matching candidate pairs")
+    meta = {"training_pairs": int(len(y)), "positive_pairs": int(y.sum()), "seed": seed}
+    meta.update(metadata or {})
+    return train_model(x, y, groups, seed=seed, metadata=meta)

@@ -1,0 +1,209 @@
+"""Constrained merging: accepted pairs, strongest first, through a guarded union-find.
+
+Plain connected components let one wrong edge chain two big clusters together. Here a
+merge is refused when
+
+* the two clusters hold conflicting identities (cannot-link at cluster level: different
+  GTINs, unrelated model codes, different counts or amounts per item), or
+* both clusters are large and the *average* match probability over their scored cross
+  pairs (sampled) is below ``avg_threshold`` — one strong edge is not enough, or
+* (seller constraint) both clusters hold an offer of the same shop: hard refuses, soft
+  asks for more support.
+
+Cost: O(E log E) for the sort plus amortised near-constant union-find work per edge; the
+support check reads at most ``_SUPPORT_SAMPLE`` members' adjacency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from samesku.config import MergeConfig
+from samesku.match.features import OfferArrays
+
+_SUPPORT_SAMPLE = 32     # members of the smaller cluster read for the average support
+_CODE_RELATED = 75.0     # partial similarity (0-100) above which two codes are related
+
+
+@dataclass
+class MergeResult:
+    """Cluster label per offer and what merging did."""
+
+    labels: np.ndarray                     # int64 root offer per offer
+    weakest_link: np.ndarray               # per offer root: min accepted edge p (1.0 singleton)
+    merges: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
+
+
+class _Profile:
+    """Identity attributes of one cluster, for cannot-link checks."""
+
+    __slots__ = ("gtins", "codes", "counts", "amounts", "sellers")
+
+    def __init__(self, arrays: OfferArrays, i: int) -> None:
+        g = arrays.gtins[i]
+        self.gtins = set(g[g != -1].tolist())
+        code = arrays.primary_code[i]
+        self.codes = {code} if code else set()
+        c = arrays.count[i]
+        self.counts = set() if np.isnan(c) else {float(c)}
+        am, un = arrays.amount[i], int(arrays.unit[i])
+        self.amounts = set() if (np.isnan(am) or un < 0) else {(un, float(np.round(am, 3)))}
+        s = int(arrays.seller[i])
+        self.sellers = {s} if s >= 0 else set()
+
+    def absorb(self, other: _Profile) -> None:
+        self.gtins |= other.gtins
+        self.codes |= other.codes
+        self.counts |= other.counts
+        self.amounts |= other.amounts
+        self.sellers |= other.sellers
+
+
+def _codes_conflict(a: set[str], b: set[str]) -> bool:
+    if not a or not b or a & b:
+        return False
+    for x in list(a)[:8]:
+        for y in list(b)[:8]:
+            if fuzz.partial_ratio(x, y) >= _CODE_RELATED:
+                return False
+    return True
+
+
+def _amounts_conflict(a: set[tuple[int, float]], b: set[tuple[int, float]]) -> bool:
+    if not a or not b or a & b:
+        return False
+    units_a = {u for u, _ in a}
+    return any(u in units_a for u, _ in b)
+
+
+def merge_edges(
+    n: int,
+    edges_a: np.ndarray,
+    edges_b: np.ndarray,
+    probability: np.ndarray,
+    arrays: OfferArrays,
+    config: MergeConfig,
+    threshold: float,
+    initial_labels: np.ndarray | None = None,
+) -> MergeResult:
+    """Merge offers into clusters from scored pairs.
+
+    Args:
+        n: number of offers.
+        edges_a, edges_b, probability: every scored pair (below-threshold pairs too: they
+            are the negative evidence of the average-support check).
+        arrays: per-offer attributes for the cannot-link checks.
+        config: merge configuration.
+        threshold: match probability at which a pair is an edge.
+        initial_labels: cluster labels from an earlier stage to continue from.
+    """
+    parent = np.arange(n, dtype=np.int64) if initial_labels is None else initial_labels.astype(np.int64).copy()
+    members: dict[int, list[int]] = {}
+    profiles: dict[int, _Profile] = {}
+    weakest: dict[int, float] = {}
+    if initial_labels is not None:
+        order0 = np.argsort(parent, kind="stable")
+        bounds = np.r_[0, np.flatnonzero(np.diff(parent[order0])) + 1, n]
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            if hi - lo > 1:
+                ids = order0[lo:hi].tolist()
+                root = int(parent[ids[0]])
+                members[root] = ids
+                prof = _Profile(arrays, ids[0])
+                for i in ids[1:]:
+                    prof.absorb(_Profile(arrays, i))
+                profiles[root] = prof
+
+    # adjacency of every scored pair, CSR, for the average-support check
+    a_all = np.concatenate([edges_a, edges_b]).astype(np.int64)
+    b_all = np.concatenate([edges_b, edges_a]).astype(np.int64)
+    p_all = np.concatenate([probability, probability]).astype(np.float64)
+    order = np.argsort(a_all, kind="stable")
+    adj_to, adj_p = b_all[order], p_all[order]
+    indptr = np.r_[0, np.cumsum(np.bincount(a_all, minlength=n))]
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = int(parent[root])
+        while parent[x] != root:
+            parent[x], x = root, int(parent[x])
+        return root
+
+    def size(r: int) -> int:
+        m = members.get(r)
+        return len(m) if m is not None else 1
+
+    def profile(r: int) -> _Profile:
+        prof = profiles.get(r)
+        if prof is None:
+            prof = profiles[r] = _Profile(arrays, r)
+        return prof
+
+    def support(small: int, big: int) -> float:
+        ids = members.get(small, [small])
+        if len(ids) > _SUPPORT_SAMPLE:
+            step = len(ids) / _SUPPORT_SAMPLE
+            ids = [ids[int(k * step)] for k in range(_SUPPORT_SAMPLE)]
+        total, count = 0.0, 0
+        for i in ids:
+            lo, hi = indptr[i], indptr[i + 1]
+            for j, p in zip(adj_to[lo:hi].tolist(), adj_p[lo:hi].tolist(), strict=True):
+                if find(j) == big:
+                    total += p
+                    count += 1
+        return total / count if count else 0.0
+
+    refused = {"gtin": 0, "model_code": 0, "count": 0, "amount": 0, "seller": 0, "support": 0}
+    accepted = probability >= threshold
+    idx = np.flatnonzero(accepted)
+    idx = idx[np.lexsort((edges_b[idx], edges_a[idx], -probability[idx]))]
+    merges = 0
+    for a, b, p in zip(edges_a[idx].tolist(), edges_b[idx].tolist(), probability[idx].tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        pa_, pb_ = profile(ra), profile(rb)
+        if config.cannot_link_gtin and pa_.gtins and pb_.gtins and not (pa_.gtins & pb_.gtins):
+            refused["gtin"] += 1
+            continue
+        if config.cannot_link_count and pa_.counts and pb_.counts and not (pa_.counts & pb_.counts):
+            refused["count"] += 1
+            continue
+        if config.cannot_link_amount and _amounts_conflict(pa_.amounts, pb_.amounts):
+            refused["amount"] += 1
+            continue
+        if config.cannot_link_model_code and _codes_conflict(pa_.codes, pb_.codes):
+            refused["model_code"] += 1
+            continue
+        need = config.avg_threshold
+        shared_seller = bool(pa_.sellers & pb_.sellers)
+        if shared_seller and config.seller_constraint == "hard":
+            refused["seller"] += 1
+            continue
+        if shared_seller and config.seller_constraint == "soft":
+            need += config.seller_soft_penalty
+        sa, sb = size(ra), size(rb)
+        if min(sa, sb) >= config.large_cluster or shared_seller:
+            small, big = (ra, rb) if sa <= sb else (rb, ra)
+            if support(small, big) < need:
+                refused["seller" if shared_seller and min(sa, sb) < config.large_cluster else "support"] += 1
+                continue
+        # union by size: the bigger root stays
+        keep, gone = (ra, rb) if sa >= sb else (rb, ra)
+        parent[gone] = keep
+        members.setdefault(keep, [keep]).extend(members.pop(gone, [gone]))
+        profile(keep).absorb(profile(gone))
+        profiles.pop(gone, None)
+        weakest[keep] = min(weakest.get(keep, 1.0), weakest.pop(gone, 1.0), p)
+        merges += 1
+
+    labels = np.array([find(i) for i in range(n)], dtype=np.int64)
+    weakest_arr = np.ones(n, dtype=np.float64)
+    for r, w in weakest.items():
+        weakest_arr[r] = w
+    return MergeResult(labels=labels, weakest_link=weakest_arr, merges=merges, refused=refused)

@@ -1,0 +1,64 @@
+"""Blocking: heavy keys are detected and split, work per entity stays bounded, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from samesku.keys.blocks import block_pairs, canonical_pairs, heavy_keys, rp_tree_leaves
+from tests.conftest import unit_vectors
+
+
+def test_heavy_key_is_detected_by_the_frequency_sketch():
+    keys = np.array(["rx9"] * 5000 + [f"k{i}" for i in range(3000)], dtype=object)
+    heavy = heavy_keys(keys, max_block=100)
+    assert [k for k, _ in heavy] == ["rx9"]
+    assert heavy[0][1] >= 5000
+
+
+def test_heavy_block_is_split_and_pairs_per_entity_stay_bounded():
+    n = 5000
+    vectors = unit_vectors(n)
+    entity = np.arange(n, dtype=np.int64)
+    keys = np.array(["rx9"] * n, dtype=object)
+    pairs, stats = block_pairs(entity, keys, vectors, "name", knn_k=5, max_block=200)
+    assert stats.heavy_keys and stats.heavy_keys[0][0] == "rx9"
+    assert stats.blocks_knn >= n // 200  # split into leaves of at most max_block
+    # each entity proposes k neighbours; undirected pairs are at most k per entity
+    assert len(pairs) <= 5 * n
+    assert len(pairs) < n * (n - 1) // 2 / 100
+
+
+def test_rp_tree_leaves_are_bounded_and_balanced():
+    v = unit_vectors(10_000)
+    leaves = rp_tree_leaves(v, 256, seed=1)
+    sizes = np.bincount(np.unique(leaves, return_inverse=True)[1])
+    assert sizes.max() <= 256
+    assert sizes.min() >= 64
+
+
+def test_small_block_yields_all_its_pairs():
+    vectors = unit_vectors(4)
+    pairs, _ = block_pairs(np.arange(4), np.array(["a"] * 4, dtype=object), vectors, "code", knn_k=5, max_block=50)
+    assert len(pairs) == 6
+
+
+def test_knn_inside_block_keeps_the_nearest_neighbours():
+    v = unit_vectors(30, seed=3)
+    v[1] = v[0] + 0.01
+    v[1] /= np.linalg.norm(v[1])
+    pairs, _ = block_pairs(np.arange(30), np.array(["a"] * 30, dtype=object), v, "name", knn_k=1, max_block=100)
+    assert [0, 1] in pairs.tolist()
+    assert len(pairs) <= 30
+
+
+def test_same_input_gives_same_candidates_twice():
+    v = unit_vectors(3000, seed=5)
+    keys = np.array([f"k{i % 7}" for i in range(3000)], dtype=object)
+    p1, _ = block_pairs(np.arange(3000), keys, v, "name", knn_k=4, max_block=300, seed=9)
+    p2, _ = block_pairs(np.arange(3000), keys, v, "name", knn_k=4, max_block=300, seed=9)
+    assert np.array_equal(p1, p2)
+
+
+def test_canonical_pairs_drop_self_pairs_and_duplicates():
+    p = canonical_pairs(np.array([[2, 1], [1, 2], [3, 3], [0, 5]]))
+    assert p.tolist() == [[0, 5], [1, 2]]

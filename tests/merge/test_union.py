@@ -1,0 +1,66 @@
+"""Constrained merging: cannot-link constraints, average support against chaining, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from samesku.config import MergeConfig
+from samesku.match.features import prepare_offers
+from samesku.merge.union import merge_edges
+from tests.conftest import make_analysed, unit_vectors
+
+
+def _arrays(rows):
+    return prepare_offers(make_analysed(rows), unit_vectors(len(rows)))
+
+
+def _merge(rows, edges, cfg=MergeConfig(), threshold=0.5):
+    e = np.array(edges, dtype=np.float64)
+    a, b, p = e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2]
+    return merge_edges(len(rows), a, b, p, _arrays(rows), cfg, threshold)
+
+
+def test_connected_offers_end_in_one_cluster():
+    rows = [{"title": f"t{i}"} for i in range(4)]
+    res = _merge(rows, [(0, 1, 0.9), (1, 2, 0.8), (2, 3, 0.7)])
+    assert len(set(res.labels.tolist())) == 1
+
+
+def test_clusters_with_different_gtins_never_merge():
+    rows = [{"title": "x", "gtins": ["00000000000017"]}, {"title": "x"}, {"title": "x", "gtins": ["00000000000024"]}]
+    res = _merge(rows, [(0, 1, 0.99), (1, 2, 0.98)])
+    assert res.labels[0] != res.labels[2]
+    assert res.refused["gtin"] == 1
+
+
+def test_clusters_with_different_counts_never_merge_through_a_bridge():
+    rows = [{"title": "a", "count": 120}, {"title": "a", "count": 120}, {"title": "a", "count": 40}]
+    res = _merge(rows, [(0, 1, 0.9), (1, 2, 0.95)])
+    assert res.labels[0] == res.labels[1] != res.labels[2]
+
+
+def test_one_strong_edge_does_not_chain_two_large_clusters():
+    # two cliques of 4 joined by one bridge edge; all other cross pairs scored low
+    rows = [{"title": f"t{i}"} for i in range(8)]
+    edges = [(i, j, 0.95) for i in range(4) for j in range(i + 1, 4)]
+    edges += [(i, j, 0.95) for i in range(4, 8) for j in range(i + 1, 8)]
+    edges += [(3, 4, 0.9)] + [(i, j, 0.05) for i in range(3) for j in range(5, 8)]
+    res = _merge(rows, edges, MergeConfig(large_cluster=3))
+    assert len(set(res.labels.tolist())) == 2
+    assert res.refused["support"] >= 1
+
+
+def test_hard_seller_constraint_keeps_same_shop_offers_apart():
+    rows = [{"title": "a", "seller": "s1"}, {"title": "a", "seller": "s1"}, {"title": "a", "seller": "s2"}]
+    res = _merge(rows, [(0, 1, 0.99), (1, 2, 0.9)], MergeConfig(seller_constraint="hard"))
+    assert res.labels[0] != res.labels[1]
+    assert res.labels[1] == res.labels[2]
+
+
+def test_merging_is_deterministic():
+    rng = np.random.default_rng(0)
+    rows = [{"title": f"t{i}"} for i in range(300)]
+    edges = [(int(a), int(b), float(p)) for a, b, p in zip(rng.integers(0, 300, 900), rng.integers(0, 300, 900), rng.random(900)) if a != b]
+    r1 = _merge(rows, edges)
+    r2 = _merge(rows, edges)
+    assert np.array_equal(r1.labels, r2.labels)
