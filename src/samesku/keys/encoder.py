@@ -13,7 +13,6 @@ from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from samesku.config import EncoderConfig
@@ -37,7 +36,17 @@ def _l2_normalise(x: np.ndarray) -> np.ndarray:
 
 
 class CharNgramEncoder:
-    """Hashed char n-gram TF-IDF -> truncated SVD -> L2-normalised float32 vectors."""
+    """Hashed char n-gram TF-IDF -> sparse random projection -> L2-normalised float32 vectors.
+
+    A sparse random projection (each hashed n-gram adds +-1 to two of ``dims`` output
+    coordinates) preserves cosine similarity in expectation (Johnson-Lindenstrauss) and
+    keeps the fine detail that separates ``iphone 8 64gb`` from ``iphone 8 256gb``; a
+    truncated SVD of the same TF-IDF keeps only the dominant directions and lost most of
+    the neighbour recall on PriceRunner (0.30 vs 0.81 transitive recall at k=10 within
+    category). Only the IDF is fitted, on a sample; the projection is a function of the seed.
+    """
+
+    _HASHES_PER_NGRAM = 2
 
     def __init__(self, config: EncoderConfig | None = None) -> None:
         self.config = config or EncoderConfig()
@@ -52,21 +61,24 @@ class CharNgramEncoder:
             dtype=np.float32,
         )
         self.idf: np.ndarray | None = None
-        # The projection only has weight on n-grams seen in the fit sample, so it is kept
-        # compact: col_map sends a hashed column to its row in proj (or -1), which keeps
-        # memory at (seen n-grams x dims) instead of (2**20 x dims).
-        self.col_map: np.ndarray | None = None
-        self.proj: np.ndarray | None = None
+        self._projection = self._make_projection()
 
-    def _tfidf(self, texts: list[str]):  # type: ignore[no-untyped-def]
+    def _make_projection(self) -> sp.csr_matrix:
+        rng = np.random.default_rng(self.config.seed + 104729)
+        n, s, d = self.config.n_features, self._HASHES_PER_NGRAM, self.config.dims
+        rows = np.repeat(np.arange(n, dtype=np.int64), s)
+        cols = rng.integers(0, d, n * s)
+        signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), n * s)
+        return sp.csr_matrix((signs, (rows, cols)), shape=(n, d), dtype=np.float32)
+
+    def _tfidf(self, texts: list[str]) -> sp.csr_matrix:
         counts = self._vectorizer.transform(texts)
         counts.data = 1.0 + np.log(counts.data)  # sublinear tf: repeated n-grams saturate
         assert self.idf is not None
-        counts = counts.multiply(self.idf).tocsr()
-        return counts
+        return counts.multiply(self.idf).tocsr()
 
     def fit(self, texts: list[str]) -> CharNgramEncoder:
-        """Fit IDF and the projection on a sample of texts (bounded by ``fit_sample``)."""
+        """Fit the IDF on a sample of texts (bounded by ``fit_sample``)."""
         rng = np.random.default_rng(self.config.seed)
         if len(texts) > self.config.fit_sample:
             idx = np.sort(rng.choice(len(texts), self.config.fit_sample, replace=False))
@@ -75,53 +87,28 @@ class CharNgramEncoder:
         df = np.bincount(counts.indices, minlength=self.config.n_features).astype(np.float32)
         n = max(len(texts), 1)
         self.idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
-        seen = np.flatnonzero(df)
-        # SVD on the seen columns only: the hashing space is mostly empty and the randomized
-        # solver's cost grows with the column count.
-        x = self._tfidf(texts)[:, seen]
-        dims = max(1, min(self.config.dims, x.shape[0] - 1, x.shape[1] - 1))
-        svd = TruncatedSVD(n_components=dims, random_state=self.config.seed, algorithm="randomized", n_iter=4)
-        svd.fit(x)
-        self._set_projection(seen, svd.components_.T)
         return self
-
-    def _set_projection(self, seen: np.ndarray, proj: np.ndarray) -> None:
-        col_map = np.full(self.config.n_features, -1, dtype=np.int64)
-        col_map[seen] = np.arange(len(seen))
-        full = np.zeros((len(seen), self.config.dims), dtype=np.float32)
-        full[:, : proj.shape[1]] = proj
-        self.col_map, self.proj = col_map, full
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Encode texts to (len(texts), dims) float32 unit vectors (zero for empty text)."""
-        if self.proj is None or self.col_map is None:
+        if self.idf is None:
             raise ConfigError("encoder is not fitted")
-        x = self._tfidf(texts)
-        cols = self.col_map[x.indices]
-        keep = cols >= 0
-        rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
-        compact = sp.csr_matrix(
-            (x.data[keep], (rows[keep], cols[keep])), shape=(x.shape[0], self.proj.shape[0])
-        )
-        dense = np.asarray(compact @ self.proj, dtype=np.float32)
-        return _l2_normalise(dense)
+        dense = (self._tfidf(texts) @ self._projection).toarray()
+        return _l2_normalise(np.asarray(dense, dtype=np.float32))
 
     def save(self, path: str | Path) -> None:
-        """Save the fitted state (IDF + projection) as a compressed .npz."""
-        assert self.idf is not None and self.col_map is not None and self.proj is not None
-        np.savez_compressed(
-            path, idf=self.idf, seen=np.flatnonzero(self.col_map >= 0), proj=self.proj,
-            config=np.array([self.config.ngram_min, self.config.ngram_max, self.config.n_features, self.config.dims]),
-        )
+        """Save the fitted state (IDF + config) as a compressed .npz."""
+        assert self.idf is not None
+        c = self.config
+        np.savez_compressed(path, idf=self.idf, config=np.array([c.ngram_min, c.ngram_max, c.n_features, c.dims, c.seed]))
 
     @classmethod
     def load(cls, path: str | Path) -> CharNgramEncoder:
         """Load an encoder saved by :meth:`save`."""
         with np.load(path) as z:
-            nmin, nmax, nfeat, dims = (int(v) for v in z["config"])
-            enc = cls(EncoderConfig(ngram_min=nmin, ngram_max=nmax, n_features=nfeat, dims=dims))
+            nmin, nmax, nfeat, dims, seed = (int(v) for v in z["config"])
+            enc = cls(EncoderConfig(ngram_min=nmin, ngram_max=nmax, n_features=nfeat, dims=dims, seed=seed))
             enc.idf = z["idf"]
-            enc._set_projection(z["seen"], z["proj"])
         return enc
 
 

@@ -1,0 +1,1 @@
+"""Tests of the input data contract (samesku.io)."""
