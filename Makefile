@@ -26,7 +26,7 @@ demo: $(STAMP)
 
 ## test: the whole suite
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
 ## check: lint and types
 check: $(STAMP)

@@ -21,13 +21,13 @@ KEY_FAMILIES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class EncoderConfig:
-    """Text encoder: hashed character n-gram TF-IDF projected to a dense vector."""
+    """Text encoder: hashed character n-gram TF-IDF, sparse random projection to a dense vector."""
 
     ngram_min: int = 2
     ngram_max: int = 4
     n_features: int = 2**20   # hashing space; larger = fewer collisions, more memory per chunk
-    dims: int = 128           # dense dimensions; more = better neighbours, more memory and time
-    fit_sample: int = 50_000  # offers the IDF and projection are fitted on (bounded fit cost)
+    dims: int = 256           # dense dimensions; more = closer to exact cosine, more memory and time
+    fit_sample: int = 50_000  # offers the IDF is fitted on (bounded fit cost)
     model_path: str | None = None  # optional local sentence-transformers model (never downloaded)
     seed: int = 0
 

@@ -226,9 +226,13 @@ def cluster_tables(state: PipelineState) -> tuple[pa.Table, pa.Table]:
             S.CLUSTER_ID: pa.array(cluster_ids[cluster_index], pa.string()),
             S.MATCH_PROBABILITY: pa.array(best, pa.float32(), from_pandas=True),
             S.FLAGS: offers.column(S.FLAGS) if S.FLAGS in offers.column_names else pa.nulls(n, pa.list_(pa.string())),
-            **{c: offers.column(c) for c in passthrough},
         }
     )
+    for c in passthrough:
+        # an input column named like an output column (e.g. a truth `cluster_id`) must never
+        # shadow the prediction: it passes through renamed
+        name = c if c not in assignments.column_names else f"{c}_input"
+        assignments = assignments.append_column(name, offers.column(c))
     # representative: the member with the most internal support (first by row on ties)
     rep_row = np.full(n_clusters, -1, dtype=np.int64)
     score = np.nan_to_num(best, nan=0.0)

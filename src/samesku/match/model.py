@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
 from samesku.errors import ConfigError
-from samesku.match.features import FEATURES
+from samesku.match.features import FEATURES, MONOTONE
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL_RESOURCE = "default_model.json"
@@ -136,6 +136,8 @@ def train_model(
         "force_row_wise": True,
         "num_threads": 2,
         "verbose": -1,
+        "monotone_constraints": [MONOTONE.get(f, 0) for f in FEATURES],
+        "monotone_constraints_method": "advanced",
     }
     dtrain = lgb.Dataset(x[~val], y[~val], feature_name=list(FEATURES), free_raw_data=False)
     dval = lgb.Dataset(x[val], y[val], reference=dtrain)

@@ -1,0 +1,131 @@
+"""End to end: synth -> cluster -> evaluate, bad input, CLI, explain."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from samesku.config import Config
+from samesku.evaluation_run import evaluate_run
+from samesku.match.explain import explain_pair
+from samesku.pipeline import cluster
+from samesku.synth import write_catalog
+
+
+@pytest.fixture(scope="module")
+def synth_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    d = tmp_path_factory.mktemp("e2e")
+    catalog = d / "catalog.parquet"
+    write_catalog(catalog, 3000, seed=11)
+    summary = cluster([catalog], d / "run", Config())
+    return catalog, d / "run", summary
+
+
+def test_cluster_writes_every_output_file(synth_run):
+    _, run, _ = synth_run
+    for name in ("assignments.parquet", "clusters.parquet", "edges.parquet", "rejected.parquet",
+                 "summary.json", "report.html", "offers.parquet", "model.json"):
+        assert (run / name).exists(), name
+
+
+def test_counts_add_up_and_every_offer_is_assigned_once(synth_run):
+    catalog, run, summary = synth_run
+    assignments = pq.read_table(run / "assignments.parquet")
+    assert summary["input_rows"] == summary["assigned"] + summary["rejected"] == 3000
+    ids = assignments.column("offer_id").to_pylist()
+    assert len(ids) == len(set(ids)) == summary["assigned"]
+    clusters = pq.read_table(run / "clusters.parquet")
+    assert sum(clusters.column("size").to_pylist()) == summary["assigned"]
+
+
+def test_synthetic_catalog_clusters_far_better_than_singletons(synth_run):
+    catalog, run, _ = synth_run
+    result = evaluate_run(run, catalog, "truth", "offer_id", blocking=True)
+    assert result["pairwise_f1"] > 0.6
+    assert result["ami"] > 0.8
+    assert 0.0 < result["candidate_pairs_per_offer"] < 60
+    assert result["blocking_recall"] >= result["direct_pair_recall"]
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["evaluation"]["pairwise_f1"] == result["pairwise_f1"]
+
+
+def test_same_input_and_config_give_the_same_clusters(synth_run, tmp_path):
+    catalog, run, _ = synth_run
+    cluster([catalog], tmp_path / "again", Config())
+    a = pq.read_table(run / "assignments.parquet").select(["offer_id", "cluster_id"]).to_pylist()
+    b = pq.read_table(tmp_path / "again" / "assignments.parquet").select(["offer_id", "cluster_id"]).to_pylist()
+    assert a == b
+
+
+def test_explain_reports_probability_and_contributions(synth_run):
+    _, run, _ = synth_run
+    edges = pq.read_table(run / "edges.parquet").slice(0, 1).to_pylist()[0]
+    result = explain_pair(run, edges["offer_id_a"], edges["offer_id_b"])
+    assert abs(result["probability"] - edges["match_probability"]) < 1e-5
+    assert len(result["contributions"]) > 0
+
+
+BAD_CSV = (
+    "offer_id,title,price,shop_note\n"
+    "1,apple iphone 8 64gb silver,699,a\n"
+    "2,,10,empty title\n"
+    "1,duplicate id,5,dup\n"
+    "3,samsung galaxy s9 64gb,abc,bad price\n"
+    "4,samsung galaxy s9 64 gb black,-5,negative price\n"
+    '5,"unclosed quote,1\n'
+    "6,too,many,fields,here,x\n"
+    "007,leading zeros kept,1,z\n"
+    "8," + "x" * 2100 + ",1,long\n"
+)
+
+
+def test_a_file_with_every_kind_of_bad_row_runs_and_counts_add_up(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(BAD_CSV.encode() + b"9,bad \xff\xfe utf8,1,u\n10,samsung galaxy s9 64gb black,1,ok\n")
+    summary = cluster([path], tmp_path / "run", Config())
+    assert summary["input_rows"] == summary["assigned"] + summary["rejected"]
+    rejected = pq.read_table(tmp_path / "run" / "rejected.parquet")
+    reasons = set(rejected.column("reason").to_pylist())
+    assert {"empty_title", "duplicate_offer_id", "invalid_utf8", "title_too_long"} <= reasons
+    assert reasons & {"malformed_csv"}
+    ids = pq.read_table(tmp_path / "run" / "assignments.parquet").column("offer_id").to_pylist()
+    assert "007" in ids
+    flags = summary["flags"]
+    assert flags.get("price_unparsable") == 1 and flags.get("price_negative") == 1
+
+
+def test_cli_cluster_and_evaluate_print_metrics(tmp_path):
+    catalog = tmp_path / "c.csv"
+    write_catalog(catalog, 800, seed=3)
+    exe = [sys.executable, "-m", "samesku.cli"]
+    r = subprocess.run([*exe, "cluster", str(catalog), "--out", str(tmp_path / "run"), "--quiet"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([*exe, "evaluate", str(tmp_path / "run"), "--truth", str(catalog), "--truth-column", "truth", "--json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    metrics = json.loads(r.stdout)
+    assert {"ami", "ari", "pairwise_f1", "bcubed_f1", "mean_offer_f1"} <= set(metrics)
+
+
+def test_cli_reports_a_missing_title_column_as_a_clear_error(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("product_id,name\n1,a\n")
+    r = subprocess.run([sys.executable, "-m", "samesku.cli", "cluster", str(path), "--out", str(tmp_path / "r")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "--map" in r.stderr
+
+
+def test_an_input_column_named_cluster_id_never_shadows_the_prediction(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("offer_id,title,cluster_id\n1,apple iphone 8 64gb,7\n2,samsung tv ue55nu7400,7\n3,bosch kgn36vl35g,8\n")
+    cluster([path], tmp_path / "run", Config())
+    table = pq.read_table(tmp_path / "run" / "assignments.parquet")
+    assert table.column_names.count("cluster_id") == 1
+    assert table.column("cluster_id_input").to_pylist() == ["7", "7", "8"]
+    assert set(table.column("cluster_id").to_pylist()).isdisjoint({"7", "8"})
