@@ -42,10 +42,12 @@ class BlockingConfig:
         ("gtin", "code", "code_prefix"),
         ("embedding", "name"),
     )
-    knn_k: int = 12            # neighbours kept per entity inside a block; pairs per entity ~ k x keys
+    knn_k: int = 10            # neighbours kept per entity inside a key block; pairs per entity ~ k x keys
+    embedding_k: int = 20      # title-vector neighbours per entity (the embedding family)
     max_block: int = 256       # blocks above this many entities are split (bounded work per entity)
-    embedding_trees: int = 3   # random-projection trees for the embedding family; more = recall, time
-    leaf_size: int = 256       # entities per tree leaf (the block size of the embedding family)
+    embedding_block: int = 2048  # exact neighbour search up to this group size; larger groups are
+                                 # cut into k-means cells (recall vs time: work ~ block x dims per offer)
+    embedding_within_category: bool = True  # search title neighbours inside the category only
     sighash_bits: int = 16     # bits of the quantised embedding hash ("sighash") key
     phash_bands: int = 4       # bands of the 64-bit image hash; Hamming <= bands-1 always collides
     max_keys_per_entity: int = 8  # cap per family so a title with 40 codes cannot explode work

@@ -67,10 +67,17 @@ def analyse_in_chunks(offers: pa.Table, config: Config, timer: Timer) -> pa.Tabl
 
 
 def encoder_texts(offers: pa.Table) -> list[str]:
-    """The text that is embedded: canonical brand + clean title."""
+    """The text that is embedded: canonical brand + clean title + model codes without separators.
+
+    The joined codes make ``wfc 3c24 p x uk`` and ``wfc3c24pxuk`` share their n-grams
+    (PriceRunner, k=10 in category: direct neighbour recall 0.61 -> 0.67).
+    """
     brand = pc.fill_null(offers.column(S.BRAND_NORM), "")
     title = pc.fill_null(offers.column(S.TITLE_CLEAN), "")
-    return pc.binary_join_element_wise(brand, title, " ").to_pylist()
+    codes_col = offers.column(S.MODEL_CODES).combine_chunks()
+    flat = pc.utf8_lower(pc.replace_substring_regex(pc.list_flatten(codes_col), r"[^0-9A-Za-z]", ""))
+    joined = pc.binary_join(pa.ListArray.from_arrays(codes_col.offsets, flat, mask=codes_col.is_null()), " ")
+    return pc.binary_join_element_wise(brand, title, pc.fill_null(joined, ""), " ").to_pylist()
 
 
 def encode_in_chunks(

@@ -121,6 +121,70 @@ def _knn_pairs(ids: np.ndarray, vectors: np.ndarray, k: int) -> np.ndarray:
     return np.stack([a, b], axis=1)
 
 
+def _top_k_per_entity(pairs: np.ndarray, sims: np.ndarray, k: int) -> np.ndarray:
+    """For each left entity keep its k most similar distinct right entities."""
+    if len(pairs) == 0:
+        return pairs
+    order = np.lexsort((pairs[:, 1], -sims, pairs[:, 0]))
+    pairs = pairs[order]
+    dup = np.r_[False, (pairs[1:, 0] == pairs[:-1, 0]) & (pairs[1:, 1] == pairs[:-1, 1])]
+    pairs = pairs[~dup]
+    starts = np.r_[0, np.flatnonzero(np.diff(pairs[:, 0])) + 1]
+    rank = np.arange(len(pairs)) - np.repeat(starts, np.diff(np.r_[starts, len(pairs)]))
+    return pairs[rank < k]
+
+
+def knn_in_group(ids: np.ndarray, vectors: np.ndarray, k: int, max_block: int, seed: int = 0) -> np.ndarray:
+    """Each entity of a group with (approximately) its k nearest neighbours in the group.
+
+    Exact inside a group of at most ``max_block`` entities. A larger group is partitioned
+    by spherical k-means (FAISS) into cells of about ``max_block / 2`` entities and every
+    entity is placed in its two nearest cells (two probes, as in an IVF index), so
+    neighbours near a cell border are still found; neighbours are searched exactly inside
+    each cell and the best k per entity are kept. Work per entity is bounded by
+    ``2 * max_block * dims`` plus the cell assignment, never by the group size squared.
+    Cells that k-means leaves oversized are partitioned again.
+    """
+    if len(ids) <= max_block:
+        return _knn_pairs(ids, vectors, k) if len(ids) >= 2 else np.empty((0, 2), dtype=np.int64)
+    import faiss  # optional at import time: only large groups need it
+
+    x = np.ascontiguousarray(vectors[ids], dtype=np.float32)
+    n_cells = max(2, int(np.ceil(2 * len(ids) / max_block)))
+    rng = np.random.default_rng(seed)
+    sample = x[rng.choice(len(x), min(len(x), n_cells * 64), replace=False)]
+    km = faiss.Kmeans(x.shape[1], n_cells, niter=8, seed=int(seed % 2**31), spherical=True, verbose=False)
+    km.train(sample)
+    _, cells = km.index.search(x, 2)
+    flat_cell = cells.ravel()
+    flat_ids = np.repeat(ids, 2)
+    keep = flat_cell >= 0
+    flat_cell, flat_ids = flat_cell[keep], flat_ids[keep]
+    order = np.argsort(flat_cell, kind="stable")
+    flat_cell, flat_ids = flat_cell[order], flat_ids[order]
+    bounds = np.r_[0, np.flatnonzero(np.diff(flat_cell)) + 1, len(flat_cell)]
+    parts = []
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        members = flat_ids[lo:hi]
+        if hi - lo < 2:
+            continue
+        if hi - lo > 2 * max_block and hi - lo < len(ids):
+            parts.append(knn_in_group(members, vectors, k, max_block, seed + lo + 1))
+        elif hi - lo > 2 * max_block:
+            # k-means could not split it (e.g. identical vectors): fall back to the PCA tree
+            leaves = rp_tree_leaves(vectors[members], max_block, seed + 1)
+            o = np.argsort(leaves, kind="stable")
+            lb = np.r_[0, np.flatnonzero(np.diff(leaves[o])) + 1, len(o)]
+            parts += [_knn_pairs(members[o][a:b], vectors, k) for a, b in zip(lb[:-1], lb[1:], strict=True) if b - a >= 2]
+        else:
+            parts.append(_knn_pairs(members, vectors, k))
+    if not parts:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(parts)
+    sims = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
+    return _top_k_per_entity(pairs, sims, k)
+
+
 def block_pairs(
     entity: np.ndarray,
     keys: np.ndarray,
@@ -165,18 +229,8 @@ def block_pairs(
     parts.append(_all_pairs_by_size(members, starts[small], sizes[small]))
     for st, sz in zip(starts[sizes > knn_k + 1].tolist(), sizes[sizes > knn_k + 1].tolist(), strict=True):
         ids = members[st : st + sz]
-        if sz > max_block:
-            leaves = rp_tree_leaves(vectors[ids], max_block, seed + st)
-            order = np.argsort(leaves, kind="stable")
-            ids, leaves = ids[order], leaves[order]
-            bounds = np.r_[0, np.flatnonzero(np.diff(leaves)) + 1, len(ids)]
-            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-                if hi - lo >= 2:
-                    parts.append(_knn_pairs(ids[lo:hi], vectors, knn_k))
-                    stats.blocks_knn += 1
-        else:
-            parts.append(_knn_pairs(ids, vectors, knn_k))
-            stats.blocks_knn += 1
+        parts.append(knn_in_group(ids, vectors, knn_k, max_block, seed + st))
+        stats.blocks_knn += 1
     pairs = canonical_pairs(np.concatenate(parts))
     stats.pairs = len(pairs)
     if len(pairs):

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
 
 from samesku.config import BlockingConfig
-from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs, rp_tree_leaves
+from samesku import schema as S
+from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs
 from samesku.keys.families import FAMILIES, KeyRows
 
 
@@ -39,14 +42,31 @@ def _representatives(rows: np.ndarray, keys: np.ndarray, cluster_of: np.ndarray)
     return rows[sel], keys[sel]
 
 
-def embedding_key_rows(entity_rows: np.ndarray, vectors: np.ndarray, trees: int, leaf_size: int, seed: int) -> KeyRows:
-    """Leaves of ``trees`` random-projection trees as keys of the embedding family."""
-    rows_out, keys_out = [], []
-    for t in range(trees):
-        leaves = rp_tree_leaves(vectors[entity_rows], leaf_size, seed + 1000 * t)
-        rows_out.append(entity_rows)
-        keys_out.append(np.array([f"e{t}:{leaf}" for leaf in leaves.tolist()], dtype=object))
-    return np.concatenate(rows_out), np.concatenate(keys_out)
+def embedding_key_rows(offers: pa.Table, within_category: bool) -> KeyRows:
+    """The embedding family's groups: the category (or one group for all offers).
+
+    Inside a group each entity keeps its nearest neighbours by title-vector cosine (exact in
+    groups up to ``embedding_block`` entities, k-means cells with two probes beyond).
+    """
+    n = offers.num_rows
+    rows = np.arange(n, dtype=np.int64)
+    if not within_category:
+        return rows, np.full(n, "e:", dtype=object)
+    cat = pc.fill_null(pc.utf8_lower(offers.column(S.CATEGORY).combine_chunks()), "")
+    keys = pc.binary_join_element_wise(pa.scalar("e:"), cat, "").to_numpy(zero_copy_only=False)
+    return rows, np.asarray(keys, dtype=object)
+
+
+def _cluster_centroids(cluster_of: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(dense cluster index per offer, unit centroid per cluster)."""
+    _, dense = np.unique(cluster_of, return_inverse=True)
+    agg = sp.csr_matrix(
+        (np.ones(len(dense), dtype=np.float32), (dense, np.arange(len(dense)))), shape=(int(dense.max()) + 1, len(dense))
+    )
+    cent = np.asarray(agg @ vectors, dtype=np.float32)
+    norms = np.linalg.norm(cent, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return dense, cent / norms
 
 
 def stage_candidates(
@@ -59,28 +79,35 @@ def stage_candidates(
 ) -> StageCandidates:
     """Candidate pairs between different clusters for one stage.
 
+    A cluster takes part in a block through one representative offer (its lowest row
+    holding the key); neighbour search uses the cluster's centroid vector, so a cluster
+    of many offers is found by what its members share, not by one arbitrary member.
+
     Args:
         offers: analysed offers (row i is offer row i).
         vectors: (n, dims) unit title vectors.
         families: key families of this stage.
         cluster_of: current cluster label per offer row (identity at stage 1).
         config: blocking configuration.
-        seed: seed for the random-projection splits.
+        seed: seed for the partitioning of large blocks.
     """
     n = offers.num_rows
+    dense, centroids = _cluster_centroids(cluster_of, vectors) if n else (np.empty(0, np.int64), vectors)
     parts, stats = [], []
     for fam in families:
         if fam == "embedding":
-            # one representative per cluster: the lowest row
-            order = np.lexsort((np.arange(n), cluster_of))
-            first = np.r_[True, cluster_of[order][1:] != cluster_of[order][:-1]]
-            reps = order[first].astype(np.int64)
-            rows, keys = embedding_key_rows(reps, vectors, config.embedding_trees, config.leaf_size, seed)
+            rows, keys = embedding_key_rows(offers, config.embedding_within_category)
+            max_block, k = config.embedding_block, config.embedding_k
         else:
             extra = {"bits": config.sighash_bits, "bands": config.phash_bands, "seed": seed}
             rows, keys = FAMILIES[fam](offers, vectors, config.max_keys_per_entity, **extra)
-            rows, keys = _representatives(rows, keys, cluster_of)
-        pairs, st = block_pairs(rows, keys, vectors, fam, config.knn_k, config.max_block, seed)
+            max_block, k = config.max_block, config.knn_k
+        rows, keys = _representatives(rows, keys, cluster_of)
+        # local entities: the representative rows, each with its cluster's centroid
+        reps, local = np.unique(rows, return_inverse=True)
+        local_vectors = centroids[dense[reps]] if len(reps) else np.empty((0, vectors.shape[1]), np.float32)
+        pairs, st = block_pairs(local.astype(np.int64), keys, local_vectors, fam, k, max_block, seed)
+        pairs = reps[pairs] if len(pairs) else np.empty((0, 2), dtype=np.int64)
         if len(pairs):
             pairs = pairs[cluster_of[pairs[:, 0]] != cluster_of[pairs[:, 1]]]
         st.pairs = len(pairs)

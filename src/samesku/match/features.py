@@ -84,7 +84,7 @@ class OfferArrays:
     category: np.ndarray        # int64 code, -1 unknown
     seller: np.ndarray          # int64 code, -1 unknown
     count: np.ndarray           # float64 (count is never null after analysis; nan if it is)
-    amount: np.ndarray          # float64, nan unknown
+    amount: np.ndarray          # float64, nan unknown or not comparable (lengths, see prepare_offers)
     unit: np.ndarray            # int64 code, -1 unknown
     price: np.ndarray           # float64, nan unknown
     phash: np.ndarray           # uint64, 0 with has_phash False
@@ -211,12 +211,26 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray) -> OfferArrays:
         category=_codes(pc.utf8_lower(_column(offers, S.CATEGORY, pa.string()))),
         seller=_codes(_column(offers, S.SELLER, pa.string())),
         count=_num(S.COUNT),
-        amount=_num(S.AMOUNT),
+        amount=_comparable_amount(offers, _num(S.AMOUNT)),
         unit=_codes(_column(offers, S.UNIT, pa.string())),
         price=_num(S.PRICE),
         phash=phash,
         has_phash=has_phash,
     )
+
+
+#: Units whose amount is not an identity of the product: a length in a title is as often
+#: a dimension (height 186 cm vs width 60 cm of one fridge) as the product's size.
+_NON_IDENTITY_UNITS = ("mm",)
+
+#: Relative difference below which two amounts are the same (12 kg vs 12.5 kg is rounding).
+AMOUNT_RTOL = 0.05
+
+
+def _comparable_amount(offers: pa.Table, amount: np.ndarray) -> np.ndarray:
+    unit = _column(offers, S.UNIT, pa.string())
+    skip = np.asarray(pc.fill_null(pc.is_in(unit, pa.array(_NON_IDENTITY_UNITS)), False).to_numpy(zero_copy_only=False), dtype=bool)
+    return np.where(skip, np.nan, amount)
 
 
 def _set_relation(ma: np.ndarray, mb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -304,7 +318,7 @@ def pair_features(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, workers: in
     am_a, am_b = arrays.amount[a], arrays.amount[b]
     same_unit = (arrays.unit[a] == arrays.unit[b]) & (arrays.unit[a] >= 0)
     known = same_unit & ~np.isnan(am_a) & ~np.isnan(am_b)
-    amount_eq = np.isclose(am_a, am_b, rtol=0.01)
+    amount_eq = np.isclose(am_a, am_b, rtol=AMOUNT_RTOL)
     out[:, col["amount_state"]] = np.where(known, amount_eq, np.nan)
     out[:, col["amount_log_ratio"]] = np.where(known, _log_ratio(am_a, am_b), np.nan)
 

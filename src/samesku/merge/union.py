@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from samesku.config import MergeConfig
-from samesku.match.features import OfferArrays
+from samesku.match.features import AMOUNT_RTOL, OfferArrays
 
 _SUPPORT_SAMPLE = 32     # members of the smaller cluster read for the average support
 _CODE_RELATED = 75.0     # partial similarity (0-100) above which two codes are related
@@ -51,7 +51,7 @@ class _Profile:
         c = arrays.count[i]
         self.counts = set() if np.isnan(c) else {float(c)}
         am, un = arrays.amount[i], int(arrays.unit[i])
-        self.amounts = set() if (np.isnan(am) or un < 0) else {(un, float(np.round(am, 3)))}
+        self.amounts = set() if (np.isnan(am) or un < 0) else {(un, float(am))}
         s = int(arrays.seller[i])
         self.sellers = {s} if s >= 0 else set()
 
@@ -74,10 +74,17 @@ def _codes_conflict(a: set[str], b: set[str]) -> bool:
 
 
 def _amounts_conflict(a: set[tuple[int, float]], b: set[tuple[int, float]]) -> bool:
-    if not a or not b or a & b:
+    """True when the clusters state amounts of one unit and none of them agree (5%)."""
+    if not a or not b:
         return False
-    units_a = {u for u, _ in a}
-    return any(u in units_a for u, _ in b)
+    shared_unit = False
+    for ua, xa in a:
+        for ub, xb in b:
+            if ua == ub:
+                shared_unit = True
+                if abs(xa - xb) <= AMOUNT_RTOL * max(abs(xa), abs(xb)):
+                    return False
+    return shared_unit
 
 
 def merge_edges(
