@@ -78,9 +78,12 @@ class MergeConfig:
     cannot_link_count: bool = True
     cannot_link_amount: bool = True
     cannot_link_model_code: bool = True
-    # "off" | "soft" | "hard". Soft: a shared seller raises the average support needed;
-    # hard: two clusters holding offers of the same seller never merge.
-    seller_constraint: str = "soft"
+    # "off" | "soft" | "hard". Most catalogs list a product once per shop, so two offers of
+    # one seller are evidence against a merge. Hard (default): two clusters holding offers of
+    # the same seller never merge; soft: a shared seller raises the average support needed;
+    # off: sellers are ignored (for marketplaces where shops list duplicates). Without a
+    # seller column the constraint does nothing.
+    seller_constraint: str = "hard"
     seller_soft_penalty: float = 0.2
 
 

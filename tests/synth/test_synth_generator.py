@@ -88,9 +88,9 @@ def test_offer_ids_are_unique_and_numbered(small: pa.Table) -> None:
     assert all(re.fullmatch(r"s\d{9}", i) for i in ids)
 
 
-def test_sellers_and_currencies_look_like_shops_in_four_markets(small: pa.Table) -> None:
+def test_sellers_and_currencies_look_like_shops_in_six_markets(small: pa.Table) -> None:
     assert all(re.fullmatch(r"shop_\d+", s) for s in small["seller"].to_pylist())
-    assert set(small["currency"].to_pylist()) == {"KRW", "JPY", "CNY", "USD"}
+    assert set(small["currency"].to_pylist()) == {"KRW", "JPY", "CNY", "USD", "EUR", "SEK"}
     # Global products are sold in several markets: one truth, several currencies.
     currencies = defaultdict(set)
     for cur, truth in zip(small["currency"].to_pylist(), small[TRUTH].to_pylist(), strict=True):

@@ -36,6 +36,7 @@ FEATURES: tuple[str, ...] = (
     "code_overlap",
     "code_ratio",
     "code_partial",
+    "code_in_other_title",  # a's code inside b's title with separators removed (or b's in a's)
     "gtin_both",
     "gtin_overlap",
     "brand_state",          # nan missing, 1 agree, 0 conflict
@@ -55,10 +56,10 @@ FEATURES: tuple[str, ...] = (
 MONOTONE: dict[str, int] = {
     "cosine": 1, "ratio": 1, "token_set_ratio": 1, "token_sort_ratio": 1, "idf_jaccard": 1,
     "unmatched_idf_max": -1, "unmatched_idf_min": -1, "number_jaccard": 1, "number_unmatched": -1,
-    "code_overlap": 1, "code_ratio": 1, "code_partial": 1, "gtin_overlap": 1, "brand_state": 1,
+    "code_overlap": 1, "code_ratio": 1, "code_partial": 1, "code_in_other_title": 1, "gtin_overlap": 1, "brand_state": 1,
     "category_state": 1, "count_state": 1, "amount_state": 1, "amount_log_ratio": -1,
     "unit_price_log_ratio": -1, "price_log_ratio": -1, "color_state": 1, "variant_state": 1,
-    "phash_distance": -1,
+    "phash_distance": -1, "seller_same": -1,
 }
 
 _TOKENS = 24   # tokens per title kept for the IDF overlap (longer titles are truncated)
@@ -77,6 +78,7 @@ class OfferArrays:
     numbers: np.ndarray         # (n, _SETS) int64 hashes of numeric tokens, -1 padding
     codes: np.ndarray           # (n, _SETS) int64 hashes of normalised model codes
     primary_code: np.ndarray    # object: longest normalised code or ""
+    compact_title: np.ndarray   # object: clean title upper-cased, separators removed
     gtins: np.ndarray           # (n, _SETS)
     colors: np.ndarray          # (n, _SETS)
     variants: np.ndarray        # (n, _SETS)
@@ -204,6 +206,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray) -> OfferArrays:
         numbers=numbers,
         codes=codes,
         primary_code=primary,
+        compact_title=np.array([re.sub(r"[^0-9A-Z]", "", t.upper()) for t in titles.tolist()], dtype=object),
         gtins=gtins,
         colors=colors,
         variants=variants,
@@ -304,6 +307,15 @@ def pair_features(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, workers: in
     cp = process.cpdist(pa_, pb_, scorer=fuzz.partial_ratio, workers=workers) / 100.0
     out[:, col["code_ratio"]] = np.where(both, cr, np.nan)
     out[:, col["code_partial"]] = np.where(both, cp, np.nan)
+
+    # shops split codes with spaces ("kd 55xe9005"): look for each code in the other title
+    ca_, cb_ = arrays.compact_title[a].tolist(), arrays.compact_title[b].tolist()
+    inside = np.fromiter(
+        ((len(x) >= 4 and x in tb_) or (len(y) >= 4 and y in ta_) for x, y, ta_, tb_ in zip(pa_, pb_, ca_, cb_, strict=True)),
+        dtype=bool, count=m,
+    )
+    has_code = np.fromiter(((len(x) >= 4) or (len(y) >= 4) for x, y in zip(pa_, pb_, strict=True)), dtype=bool, count=m)
+    out[:, col["code_in_other_title"]] = np.where(has_code, inside, np.nan)
 
     both, inter, _ = _set_relation(arrays.gtins[a], arrays.gtins[b])
     out[:, col["gtin_both"]] = both

@@ -6,7 +6,8 @@ base image hashes). Products come in sibling groups that differ only by a quanti
 capacity, size or colour, which are the hard negatives. The first products are fixed
 showcase cases from the talk (LISTAR RX9 vs AEG RX9-1-SGM, 칠성사이다 30캔 vs 24캔, ...).
 Offers are spread over products by a keyed Feistel permutation, so offer ``i``'s
-product is computable without materialising all offers.
+product is computable without materialising all offers. The Western families (home
+appliances, TVs, CPUs, cameras, phones; about 38% of offers) live in ``western.py``.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ import numpy as np
 from stdnum import ean
 
 from samesku.synth import templates as t
+from samesku.synth.product import Part, Product, Spec, _canon, _flip, code_from
 from samesku.synth.templates import BRANDS, Brand, Phrase, phrase
-
-Part = tuple[Any, bool]          # (Phrase | Brand | literal str, droppable)
-Spec = tuple[Any, ...]           # ("pack", amount, unit, count, counter), ("cap", gb), ...
+from samesku.synth.western import WEST_FAMILIES, WEST_GTIN_P, WEST_WEIGHTS, WesternFamilies
 
 SHOWCASE_MIN_SIZE = 3
 # Cluster size model: 30% singletons, the rest ceil(lognormal), capped; mean about 20.
@@ -40,10 +40,14 @@ _HOME: dict[str, str] = {
                      "ctf", "bluemoon"), "zh"),
     **dict.fromkeys(("aeg", "persil"), "de"),
 }
+# Group draw weights. The Western families (western.py) make up about 38% of offers.
+_EAST_SCALE = 1 - sum(WEST_WEIGHTS.values())
 FAMILY_WEIGHTS: dict[str, float] = {
-    "drink": .10, "supplement": .12, "phone": .09, "storage": .05, "vacuum": .06,
-    "vacuum_part": .05, "sneaker": .14, "ring": .07, "apparel": .12, "detergent": .08,
-    "produce": .05, "hardware": .07,
+    **{k: w * _EAST_SCALE for k, w in {
+        "drink": .10, "supplement": .12, "phone": .09, "storage": .05, "vacuum": .06,
+        "vacuum_part": .05, "sneaker": .14, "ring": .07, "apparel": .12, "detergent": .08,
+        "produce": .05, "hardware": .07}.items()},
+    **WEST_WEIGHTS,
 }
 FAMILY_LANGS: dict[str, tuple[tuple[str, float], ...]] = {
     "drink": (("ko", .55), ("ja", .25), ("zh", .15), ("en", .05)),
@@ -62,10 +66,11 @@ FAMILY_LANGS: dict[str, tuple[tuple[str, float], ...]] = {
 _GTIN_P: dict[str, float] = {
     "drink": .5, "supplement": .45, "phone": .35, "storage": .4, "vacuum": .25, "vacuum_part": .05,
     "sneaker": .12, "ring": .03, "apparel": .04, "detergent": .5, "produce": .02, "hardware": .4,
+    **WEST_GTIN_P,
 }
 _GTIN_PREFIX: dict[str, tuple[str, ...]] = {
-    "ko": ("880",), "ja": ("45", "49"), "zh": ("690", "692", "693", "695"), "en": ("00", "01", "06"),
-    "id": ("899",), "de": ("400", "401", "404", "426"),
+    "ko": ("880",), "ja": ("45", "49"), "zh": ("690", "692", "693", "695"), "en": ("00", "01", "06", "50"),
+    "id": ("899",), "de": ("400", "401", "404", "426", "4242"), "sv": ("73", "57", "64", "70"),
 }
 _SUFFIX_KO: dict[str, str] = {
     "Pro": "프로", "Plus": "플러스", "Ultra": "울트라", "Pro Max": "프로 맥스", "mini": "미니",
@@ -73,52 +78,7 @@ _SUFFIX_KO: dict[str, str] = {
 }
 
 
-@dataclass(slots=True)
-class Product:
-    """One true product; ``spec`` is identity (always rendered), ``noise`` is optional."""
-
-    family: str
-    brand: Brand | None
-    name: tuple[Part, ...]
-    code: str | None
-    spec: tuple[Spec, ...]
-    noise: tuple[Spec, ...]
-    langs: tuple[tuple[str, float], ...]
-    price: float
-    hash_a: int
-    hash_b: int
-    gtin: str | None = None
-    alt_code: str | None = None
-    category: str = ""
-
-    def key(self) -> tuple[Any, ...]:
-        """Identity: two products with equal keys would be the same product."""
-        return (self.family, self.brand.key if self.brand else None,
-                tuple(_canon(p) for p, _ in self.name), self.code,
-                tuple(tuple(_canon(v) for v in s) for s in self.spec))
-
-
-def _canon(x: Any) -> str:
-    if isinstance(x, Brand):
-        return x.key
-    if isinstance(x, dict):
-        return t.say(x, "en")[0]
-    return str(x)
-
-
-def code_from(r: random.Random, pattern: str) -> str:
-    """Random model code: ``@`` → letter (no I/O), ``#`` → digit, anything else literal."""
-    return "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") if c == "@" else
-                   str(r.randrange(10)) if c == "#" else c for c in pattern)
-
-
-def _flip(r: random.Random, h: int, bits: int) -> int:
-    for _ in range(bits):
-        h ^= 1 << r.randrange(64)
-    return h
-
-
-class _Builder:
+class _Builder(WesternFamilies):
     """Draws sibling groups of products for every family from one ``random.Random``."""
 
     def __init__(self, seed: int, n_products: int) -> None:
@@ -127,6 +87,7 @@ class _Builder:
         self.seen_gtins: set[str] = set()
         self.phr: dict[str, Phrase] = {}
         self.pools = self._make_brand_pools(max(40, n_products // 150))
+        self._west_init(max(40, n_products // 150))
         self.families = list(FAMILY_WEIGHTS)
         self.fam_cum = np.cumsum(list(FAMILY_WEIGHTS.values())).tolist()
 
@@ -140,7 +101,7 @@ class _Builder:
     def _make_brand_pools(self, per_family: int) -> dict[str, list[Brand]]:
         r, used = self.r, set(BRANDS)
         pools: dict[str, list[Brand]] = {}
-        for fam in FAMILY_WEIGHTS:
+        for fam in (f for f in FAMILY_WEIGHTS if f not in WEST_FAMILIES):
             pool: list[Brand] = []
             while len(pool) < per_family:
                 syl = [r.choice(t.SYLLABLES) for _ in range(r.choice((2, 2, 3)))]
@@ -568,8 +529,14 @@ class Catalog:
 
     def products_of(self, offer_idx: np.ndarray) -> np.ndarray:
         """Product index of each offer index (vectorised)."""
+        return self.products_and_ranks(offer_idx)[0]
+
+    def products_and_ranks(self, offer_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Product index of each offer index and the offer's rank among its product's offers."""
         pos = permute(offer_idx, self.n_offers, self.seed)
-        return np.searchsorted(self.ends, pos, side="right").astype(np.int64)
+        pid = np.searchsorted(self.ends, pos, side="right").astype(np.int64)
+        start = np.where(pid > 0, self.ends[np.maximum(pid - 1, 0)], 0)
+        return pid, (pos - start).astype(np.int64)
 
 
 def build_catalog(n_offers: int, seed: int = 0) -> Catalog:

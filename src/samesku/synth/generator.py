@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from samesku import schema as S
 from samesku.errors import SameskuError
 from samesku.synth import templates as t
 from samesku.synth.catalog import Catalog, Product, build_catalog
+from samesku.synth.western import WEST_FAMILIES
+from samesku.synth.western_render import render_west_title, west_fragment
 
 TRUTH = "truth"
 SYNTH_SCHEMA = pa.schema([
@@ -44,7 +47,8 @@ P_GTIN_CARRIED, P_PLACEHOLDER_GTIN, P_PRICE_NULL, P_CATEGORY_NULL = .70, .004, .
 P_CODE_DROP, P_TYPO, P_GLUE, P_VAGUE = .08, .04, .08, .005
 _N_UNIFORMS = 64
 _FASHION = frozenset(("sneaker", "apparel", "ring"))
-_SELLER_LANG_W = (("ko", .40), ("ja", .25), ("zh", .20), ("en", .10), ("id", .03), ("de", .02))
+# Shop counts per language follow the languages offers are listed in (Western families included).
+_SELLER_LANG_W = (("ko", .26), ("ja", .18), ("zh", .12), ("en", .23), ("id", .02), ("de", .10), ("sv", .09))
 _ORDERS: tuple[tuple[str, ...], ...] = (
     ("B", "N", "D", "C", "S", "X"), ("B", "N", "C", "S", "D", "X"), ("B", "N", "D", "C", "S", "X"),
     ("B", "D", "N", "S", "C", "X"), ("N", "S", "B", "C", "D"), ("C", "B", "N", "S", "D"),
@@ -207,6 +211,16 @@ def _name_words(p: Product, lang: str, rnd: Rnd) -> list[str]:
     return words
 
 
+def _bridge_fragment(bridge: Product, lang: str, rnd: Rnd) -> str:
+    """Another product's code or name, as a bridge offer mentions it."""
+    if bridge.family in WEST_FAMILIES:
+        return west_fragment(bridge, lang, rnd)
+    if bridge.code and rnd() < .6:
+        return _render_code(bridge.code, rnd, False)
+    return " ".join(([_brand_alias(bridge, lang, rnd())] if bridge.brand else [])
+                    + _name_words(bridge, lang, rnd) + [_render_spec(s, lang, rnd) for s in bridge.spec])
+
+
 def render_title(p: Product, lang: str, rnd: Rnd, shop: int, bridge: Product | None = None) -> str:
     """Render one offer title of product ``p`` in language ``lang``.
 
@@ -220,6 +234,8 @@ def render_title(p: Product, lang: str, rnd: Rnd, shop: int, bridge: Product | N
     Returns:
         The title.
     """
+    if p.family in WEST_FAMILIES:
+        return render_west_title(p, lang, rnd, shop, bridge, _bridge_fragment)
     seg: dict[str, list[str]] = {}
     tags = t.PROMO_TAGS[lang]
     # Brand: shop-language alias, Latin, both scripts, bracketed, or dropped.
@@ -252,11 +268,7 @@ def render_title(p: Product, lang: str, rnd: Rnd, shop: int, bridge: Product | N
     for key in _ORDERS[int(rnd() * len(_ORDERS))]:
         body.extend(seg.get(key, ()))
     if bridge is not None:
-        if bridge.code and rnd() < .6:
-            frag = _render_code(bridge.code, rnd, False)
-        else:
-            frag = " ".join(([_brand_alias(bridge, lang, rnd())] if bridge.brand else [])
-                            + _name_words(bridge, lang, rnd) + [_render_spec(s, lang, rnd) for s in bridge.spec])
+        frag = _bridge_fragment(bridge, lang, rnd)
         joiner = _pick(t.BRIDGE_JOINERS[lang], rnd())
         body[-1:] = [body[-1] + joiner + frag] if body else [frag]
     if rnd() < P_TYPO and seg["N"]:
@@ -296,6 +308,11 @@ def render_title(p: Product, lang: str, rnd: Rnd, shop: int, bridge: Product | N
     return title
 
 
+#: Share of offers whose shop is drawn freely (a shop listing a product twice); the rest
+#: follow "one shop lists a product once", true of most real catalogs.
+P_SHOP_REPEAT = 0.03
+
+
 class _Offers:
     """Renders chunks of offers of one catalog (everything but the titles is vectorised)."""
 
@@ -308,10 +325,16 @@ class _Offers:
         self.hash_b = np.array([p.hash_b for p in prods], dtype=np.uint64)
         self.fashion = np.array([p.family in _FASHION for p in prods])
         n_sellers = int(np.clip(n_offers // 250, 30, 50_000))
+        # products of one brand start their shop walk at the same shop (see chunk())
+        self.brand_start = [
+            (zlib.crc32((p.brand.latin if p.brand else f"nobrand{i // 8}").encode()) % 7919) for i, p in enumerate(prods)
+        ]
         self.sellers: dict[str, tuple[int, int]] = {}
         start = 1
         for lang, w in _SELLER_LANG_W:
-            k = max(3, int(n_sellers * w))
+            # at least as many shops per language as the largest product has offers, so
+            # "one shop lists a product once" can hold for every product
+            k = max(3, int(n_sellers * w), int(np.diff(np.r_[0, self.cat.ends]).max()) + 1)
             self.sellers[lang] = (start, k)
             start += k
 
@@ -319,7 +342,7 @@ class _Offers:
         lo, hi = c * CHUNK, min(self.n, (c + 1) * CHUNK)
         m = hi - lo
         rng = np.random.default_rng([self.seed, 23, c])
-        pid = self.cat.products_of(np.arange(lo, hi, dtype=np.int64))
+        pid, rank = self.cat.products_and_ranks(np.arange(lo, hi, dtype=np.int64))
         uni = rng.random((m, _N_UNIFORMS))
         field_u = rng.random((m, 8))
         bridge = np.full(m, -1, dtype=np.int64)
@@ -338,6 +361,8 @@ class _Offers:
         rate = np.empty(m)
         prods = self.cat.products
         fu = field_u.tolist()
+        ranks = rank.tolist()
+        brand_start = self.brand_start
         for i, (row, j, bj) in enumerate(zip(uni.tolist(), pid.tolist(), bridge.tolist(), strict=True)):
             p = prods[j]
             rnd = iter(row * 2).__next__   # a title uses < 45 draws; doubling only guards StopIteration
@@ -349,7 +374,15 @@ class _Offers:
                     lang = lg
                     break
             first, k = self.sellers[lang]
-            shop = first + int(k * rnd() ** 2.5)   # a few big shops carry most offers
+            u_shop = rnd()
+            if u_shop < P_SHOP_REPEAT:
+                shop = first + int(k * rnd() ** 2.5)   # a few big shops carry most offers
+            else:
+                # a shop lists a product once: the product's offers walk through distinct shops
+                # a shop lists a product once: the product's offers walk through distinct
+                # shops, starting from its brand's shops, so sibling products of one brand
+                # (64 vs 128 GB, 7 vs 8 kg) share shops as in real catalogs (brand stores)
+                shop = first + (brand_start[j] + ranks[i]) % k
             titles.append(render_title(p, lang, rnd, shop, prods[bj] if bj >= 0 else None))
             f = fu[i]
             if p.brand is None or f[0] < P_BRAND_NULL:

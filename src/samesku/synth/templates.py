@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-LANGS: tuple[str, ...] = ("ko", "ja", "zh", "en", "id", "de")
+from samesku.synth import western_data as wd
+
+# "sv" stands for Nordic shops (Swedish and Danish words), used by the Western families.
+LANGS: tuple[str, ...] = ("ko", "ja", "zh", "en", "id", "de", "sv")
 CURRENCY: dict[str, str] = {
-    "ko": "KRW", "ja": "JPY", "zh": "CNY", "en": "USD", "id": "USD", "de": "USD",
+    "ko": "KRW", "ja": "JPY", "zh": "CNY", "en": "USD", "id": "USD", "de": "EUR", "sv": "SEK",
 }
 # Units of currency per 1 KRW; prices are generated in KRW and converted per offer.
-PER_KRW: dict[str, float] = {"KRW": 1.0, "JPY": 0.11, "CNY": 0.0053, "USD": 0.00074}
+PER_KRW: dict[str, float] = {"KRW": 1.0, "JPY": 0.11, "CNY": 0.0053, "USD": 0.00074, "EUR": 0.00068, "SEK": 0.0077}
 
 Phrase = dict[str, tuple[str, ...]]
 
@@ -121,11 +124,11 @@ lixil = en:LIXIL|INAX; ko:릭실; ja:LIXIL|リクシル; zh:骊住
 kakudai = en:KAKUDAI|Kakudai; ko:카쿠다이; ja:カクダイ|KAKUDAI; zh:KAKUDAI
 daelim = en:DAELIM|Daelim Bath; ko:대림바스|대림; ja:デリム; zh:大林
 nonghyup = en:NH|Nonghyup; ko:농협|하나로마트; ja:農協; zh:农协
-""")
+""" + wd.WEST_BRAND_ROWS)
 
 # Placeholder brand values shops type when they do not know (a heavy, meaningless key).
 PLACEHOLDER_BRAND: dict[str, str] = {
-    "ko": "기타", "ja": "その他", "zh": "其他", "en": "Generic", "id": "Lainnya", "de": "Sonstige",
+    "ko": "기타", "ja": "その他", "zh": "其他", "en": "Generic", "id": "Lainnya", "de": "Sonstige", "sv": "Övrigt",
 }
 
 # Syllables for made-up brands: (Latin, Hangul, Katakana, Hanzi). Transliterations stay
@@ -187,15 +190,16 @@ PROMO_TAGS: dict[str, tuple[str, ...]] = {
            "(Genuine)", "Sale", "[US Seller]", "Brand New"),
     "id": ("Gratis Ongkir", "Original", "READY STOCK", "Promo", "BPOM", "Garansi Resmi"),
     "de": ("Versandkostenfrei", "NEU", "Original", "OVP", "Blitzversand", "Angebot"),
+    "sv": wd.PROMO_SV,
 }
 # A generic word most shops in a language put in many titles: a deliberately heavy token.
 HEAVY_WORD: dict[str, str] = {
-    "ko": "정품", "ja": "送料無料", "zh": "正品", "en": "NEW", "id": "Original", "de": "NEU",
+    "ko": "정품", "ja": "送料無料", "zh": "正品", "en": "NEW", "id": "Original", "de": "NEU", "sv": "NYHET",
 }
 BRIDGE_JOINERS: dict[str, tuple[str, ...]] = {
     "ko": (" / ", " + ", " 호환 ", " ", ", ", " 같은 "), "ja": (" / ", "・", " 互換 ", " "),
     "zh": (" / ", "+", " 同款 ", " 适用 "), "en": (" / ", " + ", " compatible ", " & "),
-    "id": (" / ", " + "), "de": (" / ", " + ", " kompatibel "),
+    "id": (" / ", " + "), "de": (" / ", " + ", " kompatibel "), "sv": (" / ", " + ", " kompatibel med "),
 }
 
 # ---- categories ------------------------------------------------------------------------
@@ -213,6 +217,7 @@ CATEGORIES: dict[str, Phrase] = {k: phrase(v) for k, v in {
     "detergent": "en:Household>Laundry>Detergent; ko:생활용품>세탁세제>액체세제; ja:日用品>洗濯洗剤>液体洗剤; zh:日用品>洗衣>洗衣液",
     "produce": "en:Food>Fruit>Melons; ko:식품>과일>멜론/참외; ja:食品>フルーツ>メロン; zh:食品>水果>瓜类",
     "hardware": "en:DIY>Plumbing>Fittings; ko:공구>욕실/주방>수전부품; ja:DIY>水道用品>水栓部品; zh:五金>卫浴>水龙头配件",
+    **wd.WEST_CATEGORIES,
 }.items()}
 
 # ---- per-family descriptive words (appended, reordered, dropped freely) -------------------
