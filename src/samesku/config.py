@@ -63,7 +63,8 @@ class MatchConfig:
     veto_count: bool = True         # different item counts (120 tabs vs 40 tabs) never match
     veto_amount: bool = True        # different amounts per item (500 ml vs 1 l) never match
     veto_model_code: bool = True    # clearly conflicting model codes never match
-    chunk_pairs: int = 500_000      # pairs scored per chunk (bounds memory)
+    chunk_pairs: int = 200_000      # pairs scored per chunk (bounds memory)
+    workers: int = 0                # scoring threads; 0 = one per core
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ class Config:
     match: MatchConfig = field(default_factory=MatchConfig)
     merge: MergeConfig = field(default_factory=MergeConfig)
     chunk_rows: int = 100_000      # offers analysed/encoded per chunk (bounds memory)
+    # False drops every extracted attribute (counts, amounts, model codes, GTINs, brands,
+    # colours, variants) and keeps only the clean title: the talk's ablation, for measuring
+    # what the attributes are worth. Never useful in production.
+    attributes: bool = True
     max_title_chars: int = 2000
     brand_synonyms: str | None = None  # optional TSV/TOML file of cross-script brand names
     seed: int = 0

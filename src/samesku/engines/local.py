@@ -61,9 +61,27 @@ def analyse_in_chunks(offers: pa.Table, config: Config, timer: Timer) -> pa.Tabl
             chunk = offers.slice(lo, config.chunk_rows)
             parts.append(analyse_offers(chunk, gazetteer))
             rep.advance(chunk.num_rows)
-    if not parts:
-        return analyse_offers(offers, gazetteer)
-    return pa.concat_tables(parts).combine_chunks()
+    table = pa.concat_tables(parts).combine_chunks() if parts else analyse_offers(offers, gazetteer)
+    return table if config.attributes else without_attributes(table)
+
+
+def without_attributes(offers: pa.Table) -> pa.Table:
+    """The analysed offers with every extracted attribute blanked (the ablation)."""
+    n = offers.num_rows
+    empty = pa.array([[]] * n, pa.list_(pa.string()))
+    blank: dict[str, pa.Array] = {
+        S.COUNT: pa.array(np.ones(n, dtype=np.int64)),
+        S.AMOUNT: pa.nulls(n, pa.float64()),
+        S.UNIT: pa.nulls(n, pa.string()),
+        S.MODEL_CODES: empty,
+        S.GTINS: empty,
+        S.BRAND_NORM: pa.nulls(n, pa.string()),
+        S.COLORS: empty,
+        S.VARIANT: empty,
+    }
+    for name, values in blank.items():
+        offers = offers.set_column(offers.column_names.index(name), name, values)
+    return offers
 
 
 def encoder_texts(offers: pa.Table) -> list[str]:

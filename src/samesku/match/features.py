@@ -62,7 +62,7 @@ MONOTONE: dict[str, int] = {
     "phash_distance": -1, "seller_same": -1,
 }
 
-_TOKENS = 24   # tokens per title kept for the IDF overlap (longer titles are truncated)
+_TOKENS = 16   # tokens per title kept for the IDF overlap (longer titles are truncated)
 _SETS = 6      # values per offer kept for code / gtin / colour / variant / number sets
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 

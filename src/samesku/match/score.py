@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from samesku.config import MatchConfig
@@ -38,14 +41,24 @@ def score_pairs(
     raw = np.empty(m, dtype=np.float32)
     veto = np.empty(m, dtype=object)
     counts: dict[str, int] = {}
-    for lo in range(0, m, config.chunk_pairs):
-        hi = min(m, lo + config.chunk_pairs)
-        x = pair_features(arrays, pairs[lo:hi, 0], pairs[lo:hi, 1])
-        p = model.predict(x)
-        raw[lo:hi] = p
-        prob[lo:hi], veto[lo:hi], c = apply_vetoes(p, x, config)
-        for k, v in c.items():
-            counts[k] = counts.get(k, 0) + v
-        if advance:
-            advance(hi - lo)
+    workers = max(1, min(config.workers or (os.cpu_count() or 1), 8))
+    # chunks small enough that every worker gets several; numpy, RapidFuzz and LightGBM
+    # release the GIL, so threads score chunks in parallel without copying the offer arrays
+    step = max(1, min(config.chunk_pairs, -(-m // (2 * workers)) if m else 1))
+
+    def one(lo: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+        hi = min(m, lo + step)
+        x = pair_features(arrays, pairs[lo:hi, 0], pairs[lo:hi, 1], workers=1)
+        p = model.predict(x, threads=1)
+        after, reason, c = apply_vetoes(p, x, config)
+        return lo, p, after, reason, c
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for lo, p, after, reason, c in pool.map(one, range(0, m, step)):
+            hi = lo + len(p)
+            raw[lo:hi], prob[lo:hi], veto[lo:hi] = p, after, reason
+            for k, v in c.items():
+                counts[k] = counts.get(k, 0) + v
+            if advance:
+                advance(hi - lo)
     return ScoredPairs(pairs[:, 0].copy(), pairs[:, 1].copy(), prob, raw, veto, counts)

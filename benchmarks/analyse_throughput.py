@@ -1,6 +1,6 @@
 """Throughput of ``analyse_offers`` on real titles (not a test; run by hand).
 
-    .venv/bin/python tests/analyse/bench_throughput.py [path/to/pricerunner_aggregate.csv]
+    .venv/bin/python benchmarks/analyse_throughput.py [path/to/pricerunner_aggregate.csv]
 
 Arrow is limited to one thread so the figure is titles per second per core.
 """
@@ -17,7 +17,7 @@ import pyarrow.csv as pacsv
 from samesku import schema as S
 from samesku.analyse import BrandGazetteer, analyse_offers
 
-DEFAULT = Path("/work/shared/data/pricerunner/pricerunner_aggregate.csv")
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "pricerunner" / "pricerunner_aggregate.csv"
 
 
 def main(path: Path) -> None:
