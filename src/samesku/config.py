@@ -144,7 +144,9 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
     for key, value in data.items():
         if key not in fields:
             raise ConfigError(f"unknown config key {where + key!r}; known: {', '.join(fields)}")
-        default = fields[key].default_factory() if fields[key].default_factory is not dataclasses.MISSING else fields[key].default  # type: ignore[misc]
+        f = fields[key]
+        factory: Any = f.default_factory
+        default = factory() if factory is not dataclasses.MISSING else f.default
         if dataclasses.is_dataclass(default):
             kwargs[key] = _build(type(default), value, f"{where}{key}.")
         elif key == "stages":

@@ -21,8 +21,8 @@ import pyarrow.parquet as pq
 
 from samesku import schema as S
 from samesku.config import Config
-from samesku.keys.encoder import CharNgramEncoder
 from samesku.engines.local import PipelineState, cluster_tables, run_local
+from samesku.keys.encoder import CharNgramEncoder
 from samesku.match.model import MatchModel
 from samesku.progress import Reporter
 from samesku.report import write_report

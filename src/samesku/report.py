@@ -35,7 +35,7 @@ def _plots(clusters: pa.Table, seconds: dict[str, float], pr_curve: list[dict[st
     sizes = np.asarray(clusters.column("size").to_numpy())
     fig, ax = plt.subplots(figsize=(5, 3))
     bins = np.unique(np.logspace(0, np.log10(max(sizes.max(), 2)) + 0.01, 25).astype(int))
-    ax.hist(sizes, bins=bins, color="#4c72b0")
+    ax.hist(sizes, bins=bins.tolist(), color="#4c72b0")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("cluster size (offers)")
@@ -111,7 +111,7 @@ def write_report(
         top_uncertain: how many uncertain clusters to list.
     """
     plots = _plots(clusters, summary.get("seconds", {}), pr_curve)
-    counts = [{k: summary[k] for k in ("input_rows", "assigned", "rejected", "clusters", "largest_cluster") if k in summary}]
+    counts: list[dict[str, Any]] = [{k: summary[k] for k in ("input_rows", "assigned", "rejected", "clusters", "largest_cluster") if k in summary}]
     stage_rows = []
     family_rows = []
     heavy_rows = []

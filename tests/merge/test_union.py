@@ -14,7 +14,8 @@ def _arrays(rows):
     return prepare_offers(make_analysed(rows), unit_vectors(len(rows)))
 
 
-def _merge(rows, edges, cfg=MergeConfig(), threshold=0.5):
+def _merge(rows, edges, cfg=None, threshold=0.5):
+    cfg = cfg or MergeConfig()
     e = np.array(edges, dtype=np.float64)
     a, b, p = e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2]
     return merge_edges(len(rows), a, b, p, _arrays(rows), cfg, threshold)
@@ -60,7 +61,7 @@ def test_hard_seller_constraint_keeps_same_shop_offers_apart():
 def test_merging_is_deterministic():
     rng = np.random.default_rng(0)
     rows = [{"title": f"t{i}"} for i in range(300)]
-    edges = [(int(a), int(b), float(p)) for a, b, p in zip(rng.integers(0, 300, 900), rng.integers(0, 300, 900), rng.random(900)) if a != b]
+    edges = [(int(a), int(b), float(p)) for a, b, p in zip(rng.integers(0, 300, 900), rng.integers(0, 300, 900), rng.random(900), strict=True) if a != b]
     r1 = _merge(rows, edges)
     r2 = _merge(rows, edges)
     assert np.array_equal(r1.labels, r2.labels)

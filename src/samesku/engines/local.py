@@ -24,8 +24,8 @@ from samesku.keys.encoder import TextEncoder, make_encoder
 from samesku.match.features import OfferArrays, prepare_offers
 from samesku.match.model import MatchModel, load_model
 from samesku.match.score import score_pairs
-from samesku.merge.union import merge_edges
 from samesku.merge.uncertainty import cluster_uncertainty
+from samesku.merge.union import merge_edges
 from samesku.progress import Reporter, Timer
 
 

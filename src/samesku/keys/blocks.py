@@ -57,7 +57,7 @@ def _principal_direction(x: np.ndarray, rng: np.random.Generator, sample: int = 
     if len(x) > sample:
         x = x[rng.choice(len(x), sample, replace=False)]
     x = x - x.mean(axis=0)
-    d = rng.standard_normal(x.shape[1]).astype(np.float32)
+    d: np.ndarray = np.asarray(rng.standard_normal(x.shape[1]), dtype=np.float32)
     for _ in range(iters):
         d = x.T @ (x @ d)
         norm = float(np.linalg.norm(d))

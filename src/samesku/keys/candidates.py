@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from samesku.config import BlockingConfig
 from samesku import schema as S
+from samesku.config import BlockingConfig
 from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs
 from samesku.keys.families import FAMILIES, KeyRows
 
