@@ -140,7 +140,10 @@ def evaluate_cmd(
         return
     t = Table(title="samesku evaluate", show_header=False)
     for k, v in result.items():
-        if isinstance(v, dict):
+        if isinstance(v, dict) and all(isinstance(x, dict) for x in v.values()):
+            # per-stage blocking figures: one line, the transitive recall of each stage
+            v = ", ".join(f"{s}: {x.get('blocking_recall', 0):.3f}" for s, x in v.items())
+        elif isinstance(v, dict):
             v = json.dumps(v)
         t.add_row(k, f"{v:.4f}" if isinstance(v, float) else str(v))
     Console().print(t)

@@ -338,7 +338,8 @@ def pair_features(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, workers: in
     out[:, col["price_log_ratio"]] = _log_ratio(pr_a, pr_b)
     qty_a = np.nan_to_num(ca, nan=1.0) * np.where(known, am_a, 1.0)
     qty_b = np.nan_to_num(cb, nan=1.0) * np.where(known, am_b, 1.0)
-    out[:, col["unit_price_log_ratio"]] = _log_ratio(pr_a / qty_a, pr_b / qty_b)
+    with np.errstate(divide="ignore", invalid="ignore"):  # zero amounts give inf, mapped to nan
+        out[:, col["unit_price_log_ratio"]] = _log_ratio(pr_a / qty_a, pr_b / qty_b)
 
     both, inter, _ = _set_relation(arrays.colors[a], arrays.colors[b])
     out[:, col["color_state"]] = _set_state(both, inter)
