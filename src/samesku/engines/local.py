@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
+from samesku._arrays import unique_int, unique_int_inverse
 from samesku.analyse import BrandGazetteer, analyse_offers, load_synonyms
 from samesku.config import Config
 from samesku.io import read_offers
@@ -167,7 +168,7 @@ def run_stages(
                 "candidate_pairs": int(len(cand.pairs)),
                 "pairs_per_offer": float(len(cand.pairs) / max(n, 1)),
                 "accepted_pairs": int((scored.probability >= config.match.threshold).sum()),
-                "clusters_after": int(len(np.unique(labels))),
+                "clusters_after": int(len(unique_int(labels))),
                 "families_detail": [_stats_dict(s) for s in cand.family_stats],
             }
         )
@@ -218,7 +219,7 @@ def cluster_tables(state: PipelineState) -> tuple[pa.Table, pa.Table]:
     offers, labels = state.offers, state.labels
     n = offers.num_rows
     offer_ids = np.asarray(offers.column(S.OFFER_ID).to_numpy(zero_copy_only=False), dtype=object)
-    roots, cluster_index = np.unique(labels, return_inverse=True)
+    roots, cluster_index = unique_int_inverse(labels)
     n_clusters = len(roots)
     # cluster id: derived from the smallest offer_id of the cluster, so it does not depend
     # on row order and stays the same when the same offers are clustered again

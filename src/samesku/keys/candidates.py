@@ -16,8 +16,9 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from samesku import schema as S
+from samesku._arrays import unique_int_inverse
 from samesku.config import BlockingConfig
-from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs
+from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs, encode_keys
 from samesku.keys.families import FAMILIES, KeyRows
 
 
@@ -34,7 +35,7 @@ def _representatives(rows: np.ndarray, keys: np.ndarray, cluster_of: np.ndarray)
     if len(rows) == 0:
         return rows, keys
     clusters = cluster_of[rows]
-    uniq_keys, key_code = np.unique(keys, return_inverse=True)
+    _, key_code = encode_keys(keys)
     order = np.lexsort((rows, clusters, key_code))
     kc, cl = key_code[order], clusters[order]
     first = np.r_[True, (kc[1:] != kc[:-1]) | (cl[1:] != cl[:-1])]
@@ -59,7 +60,7 @@ def embedding_key_rows(offers: pa.Table, within_category: bool) -> KeyRows:
 
 def _cluster_centroids(cluster_of: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(dense cluster index per offer, unit centroid per cluster)."""
-    _, dense = np.unique(cluster_of, return_inverse=True)
+    _, dense = unique_int_inverse(cluster_of)
     agg = sp.csr_matrix(
         (np.ones(len(dense), dtype=np.float32), (dense, np.arange(len(dense)))), shape=(int(dense.max()) + 1, len(dense))
     )
@@ -104,7 +105,7 @@ def stage_candidates(
             max_block, k = config.max_block, config.knn_k
         rows, keys = _representatives(rows, keys, cluster_of)
         # local entities: the representative rows, each with its cluster's centroid
-        reps, local = np.unique(rows, return_inverse=True)
+        reps, local = unique_int_inverse(rows)
         local_vectors = centroids[dense[reps]] if len(reps) else np.empty((0, vectors.shape[1]), np.float32)
         pairs, st = block_pairs(local.astype(np.int64), keys, local_vectors, fam, k, max_block, seed)
         pairs = reps[pairs] if len(pairs) else np.empty((0, 2), dtype=np.int64)

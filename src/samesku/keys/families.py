@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
+from samesku._arrays import unique_int
 
 KeyRows = tuple[np.ndarray, np.ndarray]  # (row index int64, key object array)
 
@@ -88,7 +89,7 @@ def name_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, rare_tokens:
     codes = enc.indices.to_numpy().astype(np.int64)
     dictionary = enc.dictionary.to_numpy(zero_copy_only=False)
     # document frequency: count each (row, token) once
-    uniq_rt = np.unique(parents * (len(dictionary) + 1) + codes)
+    uniq_rt = unique_int(parents * (len(dictionary) + 1) + codes)
     rt_rows, rt_codes = uniq_rt // (len(dictionary) + 1), uniq_rt % (len(dictionary) + 1)
     df = np.bincount(rt_codes, minlength=len(dictionary))
     tok_len = np.fromiter((len(t) for t in dictionary), dtype=np.int64, count=len(dictionary))

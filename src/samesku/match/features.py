@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from samesku import schema as S
+from samesku._arrays import unique_int, unique_int_inverse
 
 #: Feature names, in model column order. Changing it requires retraining the model.
 #: The sign says how the match probability may move when the feature grows (+1 up, -1
@@ -156,10 +157,10 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray) -> OfferArrays:
     tokens = pc.utf8_split_whitespace(titles_arr)
     token_hash, parents, hashes = _list_matrix(tokens, _TOKENS, n)
     # IDF from document frequency over this run's offers (each (row, token) counted once)
-    uniq, inv = np.unique(hashes, return_inverse=True)
+    uniq, inv = unique_int_inverse(hashes)
     token_idf = np.zeros(token_hash.shape, dtype=np.float32)
     if len(uniq):
-        row_token = np.unique(parents * len(uniq) + inv)
+        row_token = unique_int(parents * len(uniq) + inv)
         df = np.bincount(row_token % len(uniq), minlength=len(uniq))
         # normalised to [0, 1] by the largest possible IDF, so the features mean the same
         # on a 35k-offer catalog and on the 120k-offer synthetic one the model learned from

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from samesku._arrays import unique_int
 from samesku.match.features import OfferArrays
 
 
@@ -33,7 +34,7 @@ def _distinct_per_group(groups: np.ndarray, values: np.ndarray, n_groups: int) -
     if not keep.any():
         return np.zeros(n_groups, dtype=np.int64)
     base = int(values[keep].max()) + 1
-    pairs = np.unique(groups[keep].astype(np.int64) * base + values[keep])
+    pairs = unique_int(groups[keep].astype(np.int64) * base + values[keep])
     return np.bincount(pairs // base, minlength=n_groups)
 
 
