@@ -193,6 +193,12 @@ def write_readme(results: dict, path: Path, command: str) -> None:
                 f"| {k.removeprefix('synth_')} | {r['offers_per_second']:.0f} | {r['seconds']:.1f} s | {r['peak_rss_mb']:.0f} MiB | "
                 f"{r['ami']:.3f} | {r['pairwise_f1']:.3f} | {r.get('blocking_recall', 0):.3f} | {r.get('candidate_pairs_per_offer', 0):.1f} |"
             )
+        if len(synth) >= 2:
+            r0, r1 = results[synth[0]], results[synth[-1]]
+            n0, n1 = int(synth[0].removeprefix("synth_")), int(synth[-1].removeprefix("synth_"))
+            exp = np.log(r1["seconds"] / r0["seconds"]) / np.log(n1 / n0)
+            lines += ["", f"Scaling exponent of end-to-end time from {n0:,} to {n1:,} offers: {exp:.2f} (goal <= 1.1; 1.0 is linear). "
+                      f"Peak RSS ratio: {r1['peak_rss_mb'] / r0['peak_rss_mb']:.1f}x for {n1 / n0:.0f}x the offers."]
         lines += ["", "Seconds per step:", "", "| step | " + " | ".join(k.removeprefix("synth_") for k in synth) + " |",
                   "| --- |" + " --- |" * len(synth)]
         steps = list(results[synth[-1]]["steps"])
@@ -228,7 +234,11 @@ def main() -> None:
     if args.readme_only:
         write_readme(json.loads(Path(args.out).read_text()), ROOT / "benchmarks" / "README.md", "python benchmarks/run_all.py")
         return
-    results: dict = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}}
+    results: dict = {}
+    if args.skip_pricerunner and Path(args.out).exists():
+        # a scale-only run updates the synthetic rows and keeps the PriceRunner ones
+        results = {k: v for k, v in json.loads(Path(args.out).read_text()).items() if not k.startswith("synth_")}
+    results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
         if not args.skip_pricerunner and PR.exists():
@@ -247,7 +257,7 @@ def main() -> None:
                 out = tmp / f"abl_{name}"
                 wall, rss, _ = run([*EXE, "cluster", str(PR), "--out", str(out), "--config", str(cfg), "--quiet", *MAP])
                 results[f"ablation_{name}"] = {**evaluate(out, PR, "cluster_id", "product_id"), "seconds": wall, "peak_rss_mb": rss}
-        if PR.exists():
+        if PR.exists() and not args.skip_pricerunner:
             _, _, out = run([sys.executable, str(ROOT / "benchmarks" / "analyse_throughput.py"), str(PR)])
             results["analyse_throughput"] = out.strip().splitlines()
         for n in args.sizes:
