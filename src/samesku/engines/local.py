@@ -22,6 +22,7 @@ from samesku.io import read_offers
 from samesku.keys.blocks import BlockStats
 from samesku.keys.candidates import stage_candidates
 from samesku.keys.encoder import TextEncoder, make_encoder
+from samesku.keys.families import normalised_code_lists
 from samesku.match.features import OfferArrays, prepare_offers
 from samesku.match.model import MatchModel, load_model
 from samesku.match.score import score_pairs
@@ -93,9 +94,7 @@ def encoder_texts(offers: pa.Table) -> list[str]:
     """
     brand = pc.fill_null(offers.column(S.BRAND_NORM), "")
     title = pc.fill_null(offers.column(S.TITLE_CLEAN), "")
-    codes_col = offers.column(S.MODEL_CODES).combine_chunks()
-    flat = pc.utf8_lower(pc.replace_substring_regex(pc.list_flatten(codes_col), r"[^0-9A-Za-z]", ""))
-    joined = pc.binary_join(pa.ListArray.from_arrays(codes_col.offsets, flat, mask=codes_col.is_null()), " ")
+    joined = pc.utf8_lower(pc.binary_join(normalised_code_lists(offers), " "))
     return pc.binary_join_element_wise(brand, title, pc.fill_null(joined, ""), " ").to_pylist()
 
 

@@ -40,7 +40,7 @@ def _from_list_column(values: pa.ChunkedArray | pa.Array, prefix: str, max_keys:
     return parents[keep], keys[keep]
 
 
-def _normalised_codes(offers: pa.Table) -> pa.Array:
+def normalised_code_lists(offers: pa.Table) -> pa.ListArray:
     """Model codes upper-cased with separators removed (``MQ8N2B/A`` -> ``MQ8N2BA``)."""
     codes = offers.column(S.MODEL_CODES).combine_chunks()
     flat = pc.utf8_upper(pc.replace_substring_regex(pc.list_flatten(codes), r"[^0-9A-Za-z]", ""))
@@ -55,7 +55,7 @@ def gtin_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object)
 
 def code_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object) -> KeyRows:
     """One key per normalised model code (brand-independent: the RX9 problem is left to the matcher)."""
-    rows, keys = _from_list_column(_normalised_codes(offers), "c:", max_keys)
+    rows, keys = _from_list_column(normalised_code_lists(offers), "c:", max_keys)
     keep = np.fromiter((len(k) >= 6 for k in keys), dtype=bool, count=len(keys))  # "c:" + >= 4 chars
     return rows[keep], keys[keep]
 
@@ -66,7 +66,7 @@ def code_prefix_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, prefi
     Shops append region or colour suffixes (``KGN36VL35G`` vs ``KGN36VL35``,
     ``UE55NU7400KXXU`` vs ``UE55NU7400``); the prefix brings them into one block.
     """
-    codes = _normalised_codes(offers)
+    codes = normalised_code_lists(offers)
     flat = pc.list_flatten(codes)
     long_enough = pc.greater(pc.utf8_length(flat), prefix_len)
     prefix = pc.if_else(long_enough, pc.utf8_slice_codeunits(flat, 0, prefix_len), pa.scalar(None, pa.string()))

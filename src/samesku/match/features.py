@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 
 from samesku import schema as S
 from samesku._arrays import unique_int, unique_int_inverse
+from samesku.keys.families import normalised_code_lists
 
 #: Feature names, in model column order. Changing it requires retraining the model.
 #: The sign says how the match probability may move when the feature grows (+1 up, -1
@@ -172,9 +173,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray) -> OfferArrays:
     numbers_list = pa.array([_NUMBER_RE.findall(t) for t in titles.tolist()], type=pa.list_(pa.string()))
     numbers, _, _ = _list_matrix(numbers_list, _SETS, n)
 
-    raw_codes = _column(offers, S.MODEL_CODES, pa.list_(pa.string()))
-    norm_flat = pc.utf8_upper(pc.replace_substring_regex(pc.list_flatten(raw_codes), r"[^0-9A-Za-z]", ""))
-    norm_codes = pa.ListArray.from_arrays(raw_codes.offsets, norm_flat, mask=raw_codes.is_null())
+    norm_codes = normalised_code_lists(offers)
     codes, _, _ = _list_matrix(norm_codes, _SETS, n)
     primary = np.array(
         [max(c, key=len) if c else "" for c in norm_codes.to_pylist()], dtype=object
