@@ -1,0 +1,43 @@
+"""Candidate generation over analysed offers: cross-script near-duplicates meet, stages see clusters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from samesku import schema as S
+from samesku.analyse import BrandGazetteer, analyse_offers
+from samesku.config import BlockingConfig
+from samesku.engines.local import encoder_texts
+from samesku.keys.candidates import stage_candidates
+from samesku.keys.encoder import CharNgramEncoder
+
+FILLER = [f"generic product {i} model zz{i:04d}q" for i in range(200)]
+
+
+def _analysed(titles: list[str]) -> pa.Table:
+    offers = pa.table({S.OFFER_ID: [str(i) for i in range(len(titles))], S.TITLE: titles,
+                       S.CATEGORY: pa.nulls(len(titles), pa.string())})
+    return analyse_offers(offers, BrandGazetteer.learn(offers))
+
+
+def test_same_product_titles_in_two_scripts_share_a_key():
+    titles = ["[무료배송] 리스타 LISTAR 로봇청소기 RX9-1-SGM 화이트", "【送料無料】リスター ロボット掃除機 rx9-1-sgm ホワイト", *FILLER]
+    offers = _analysed(titles)
+    texts = encoder_texts(offers)
+    vectors = CharNgramEncoder().fit(texts).encode(texts)
+    cand = stage_candidates(offers, vectors, ("code", "name"), np.arange(len(titles)), BlockingConfig())
+    assert [0, 1] in cand.pairs.tolist()
+
+
+def test_later_stage_never_pairs_offers_already_in_one_cluster():
+    titles = ["apple iphone 8 plus 64gb silver", "apple iphone 8 plus 64 gb silber", "apple iphone 8 plus 64gb gold", *FILLER]
+    offers = _analysed(titles)
+    texts = encoder_texts(offers)
+    vectors = CharNgramEncoder().fit(texts).encode(texts)
+    clusters = np.arange(len(titles))
+    clusters[1] = 0  # offers 0 and 1 were merged by an earlier stage
+    cand = stage_candidates(offers, vectors, ("embedding", "name"), clusters, BlockingConfig())
+    pairs = {tuple(p) for p in cand.pairs.tolist()}
+    assert (0, 1) not in pairs
+    assert (0, 2) in pairs or (1, 2) in pairs
