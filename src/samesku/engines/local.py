@@ -6,6 +6,7 @@ keys/blocks -> score -> merge -> uncertainty); every decision lives in the stage
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -225,8 +226,6 @@ def cluster_tables(state: PipelineState) -> tuple[pa.Table, pa.Table]:
     order = np.lexsort((offer_ids.astype(str), cluster_index))
     first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]]
     min_id = offer_ids[order[first]]
-    import hashlib
-
     cluster_ids = np.array(
         ["C" + hashlib.blake2b(str(x).encode(), digest_size=8).hexdigest() for x in min_id], dtype=object
     )

@@ -8,6 +8,7 @@ with numpy and RapidFuzz's ``cpdist``, without a Python loop over pairs.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -99,9 +100,7 @@ def _codes(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Dictionary codes of a string column; -1 for null/empty."""
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     arr = pc.if_else(pc.equal(pc.utf8_length(arr), 0), pa.scalar(None, pa.string()), arr) if len(arr) else arr
-    enc = pc.dictionary_encode(arr)
-    codes = enc.indices.to_numpy(zero_copy_only=False)
-    return np.where(np.isnan(codes.astype(float)), -1, codes).astype(np.int64) if codes.dtype.kind == "f" else codes.astype(np.int64)
+    return pc.fill_null(pc.dictionary_encode(arr).indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _hash_strings(values: pa.Array) -> np.ndarray:
@@ -117,8 +116,6 @@ def _hash_strings(values: pa.Array) -> np.ndarray:
 
 
 def _blake(s: str) -> bytes:
-    import hashlib
-
     return hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
 
 
