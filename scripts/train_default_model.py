@@ -27,23 +27,31 @@ def main() -> None:
     ap.add_argument("--out", required=True)
     ap.add_argument("--offers", type=int, default=40_000, help="offers per synthetic catalog")
     ap.add_argument("--seeds", type=int, nargs="+", default=[101, 202, 303])
+    # offers per product differ between catalogs (the talk: ~20; small comparison sites: ~3, with
+    # many more sibling products per brand); one catalog of each regime keeps the model honest
+    # about how often a near-identical title is another product
+    ap.add_argument("--cluster-mu", type=str, nargs="+", default=["default", "1.0", "0.5"],
+                    help="log-normal location of offers per product, one per seed ('default' = the generator's)")
     args = ap.parse_args()
+    if len(args.cluster_mu) != len(args.seeds):
+        ap.error("--cluster-mu needs one value per seed")
+    mus = [None if m == "default" else float(m) for m in args.cluster_mu]
     config = Config()
     xs, ys, gs = [], [], []
     t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp:
-        for k, seed in enumerate(args.seeds):
+        for k, (seed, mu) in enumerate(zip(args.seeds, mus, strict=True)):
             path = Path(tmp) / f"synth_{seed}.parquet"
-            write_catalog(path, args.offers, seed=seed, bridge_rate=0.01)
+            write_catalog(path, args.offers, seed=seed, bridge_rate=0.01, cluster_mu=mu)
             x, y, g = training_pairs([path], "truth", config)
             xs.append(x)
             ys.append(y)
             gs.append(g + k * 10_000_000)  # groups of different catalogs never coincide
-            print(f"seed {seed}: {len(y)} pairs, {int(y.sum())} positive ({time.time() - t0:.0f}s)")
+            print(f"seed {seed} (cluster_mu {mu}): {len(y)} pairs, {int(y.sum())} positive ({time.time() - t0:.0f}s)")
     x, y, g = np.concatenate(xs), np.concatenate(ys), np.concatenate(gs)
     meta = {
         "name": "samesku-default",
-        "trained_on": f"samesku synth, seeds {args.seeds}, {args.offers} offers each, bridge_rate 0.01",
+        "trained_on": f"samesku synth, seeds {args.seeds}, cluster_mu {args.cluster_mu}, {args.offers} offers each, bridge_rate 0.01",
         "training_pairs": int(len(y)),
         "positive_pairs": int(y.sum()),
     }

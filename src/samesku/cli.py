@@ -155,6 +155,8 @@ def synth_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help=".parquet, .csv or .jsonl file")],
     seed: Annotated[int, typer.Option("--seed", help="random seed")] = 0,
     bridge_rate: Annotated[float, typer.Option("--bridge-rate", help="share of offers mixing two products")] = 0.0,
+    cluster_mu: Annotated[float | None, typer.Option(
+        "--cluster-mu", help="log-normal location of offers per product (default ~18 per product; 0.7 gives ~3)")] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Generate a synthetic multilingual catalog with a `truth` column."""
@@ -162,11 +164,12 @@ def synth_cmd(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     if quiet:
-        rows = write_catalog(out, offers, seed=seed, bridge_rate=bridge_rate)
+        rows = write_catalog(out, offers, seed=seed, bridge_rate=bridge_rate, cluster_mu=cluster_mu)
     else:
         with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
             task = bar.add_task("synth", total=offers)
-            rows = write_catalog(out, offers, seed=seed, bridge_rate=bridge_rate, progress=lambda k: bar.advance(task, k))
+            rows = write_catalog(out, offers, seed=seed, bridge_rate=bridge_rate, cluster_mu=cluster_mu,
+                                 progress=lambda k: bar.advance(task, k))
     if not quiet:
         Console().print(f"wrote {rows} offers to {out}")
 

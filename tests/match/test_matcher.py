@@ -86,3 +86,33 @@ def test_probabilities_are_calibrated_into_unit_interval():
     p = model.predict(x)
     assert p.min() >= 0.0 and p.max() <= 1.0
     assert metrics["val_precision"] > 0.7
+
+
+def test_number_and_unit_written_apart_or_together_are_one_token():
+    import pyarrow as pa
+
+    from samesku.match.features import match_tokens
+
+    tokens = match_tokens(pa.array(["apple iphone x 64 gb silver", "apple iphone x 64gb, silver"])).to_pylist()
+    assert tokens[0] == tokens[1] == ["apple", "iphone", "x", "64gb", "silver"]
+
+
+def test_a_short_title_inside_a_long_one_is_fully_covered():
+    x = _pair({"title": "apple iphone x 64 gb silver"}, {"title": "apple iphone x silver 5.8 64gb 4g unlocked sim free"})
+    assert x[0, COL["coverage_max"]] == 1.0
+    assert x[0, COL["coverage_min"]] < 1.0
+    assert x[0, COL["digit_unmatched_min"]] == 0.0
+
+
+def test_a_different_model_number_counts_as_an_unmatched_digit_token():
+    x = _pair({"title": "xiaomi redmi 5a 16gb"}, {"title": "xiaomi redmi 5 16gb"})
+    assert x[0, COL["digit_unmatched_min"]] == 1.0 and x[0, COL["digit_jaccard"]] == 1 / 3
+
+
+def test_model_line_modifiers_that_differ_are_a_conflict():
+    lite_pro = _pair({"title": "huawei p20 lite 64gb"}, {"title": "huawei p20 pro 64gb"})
+    same = _pair({"title": "huawei p20 pro 64gb"}, {"title": "huawei p20 pro 64 gb black"})
+    plain = _pair({"title": "huawei p20 64gb"}, {"title": "huawei p20 64gb black"})
+    assert lite_pro[0, COL["modifier_state"]] == 0.0
+    assert same[0, COL["modifier_state"]] == 1.0
+    assert np.isnan(plain[0, COL["modifier_state"]])

@@ -281,3 +281,11 @@ def test_write_catalog_roundtrips(tmp_path: Path, suffix: str) -> None:
 def test_unknown_output_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SameskuError):
         write_catalog(tmp_path / "offers.xlsx", 10)
+
+
+def test_a_smaller_cluster_mu_gives_smaller_clusters_and_more_products() -> None:
+    talk = build_catalog(20_000, seed=4)
+    small_site = build_catalog(20_000, seed=4, cluster_mu=0.5)
+    mean_talk = 20_000 / len(talk.products)
+    mean_small = 20_000 / len(small_site.products)
+    assert mean_talk > 10 and mean_small < 4

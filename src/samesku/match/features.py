@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
@@ -19,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from samesku import schema as S
 from samesku._arrays import unique_int, unique_int_inverse
+from samesku.analyse._resources import fold, load_units, read_tsv
 from samesku.keys.families import normalised_code_lists
 
 #: Feature names, in model column order. Changing it requires retraining the model.
@@ -54,6 +56,12 @@ FEATURES: tuple[str, ...] = (
     "variant_state",
     "phash_distance",
     "length_ratio",
+    "coverage_min",         # IDF share of the less-covered title found in the other
+    "coverage_max",
+    "digit_jaccard",        # tokens holding a digit (model numbers, capacities, sizes)
+    "digit_unmatched_min",  # digit tokens of one title missing from the other, the lower side
+    "digit_unmatched_max",
+    "modifier_state",       # nan none, 1 same model-line modifiers ("pro", "lite"), 0 differ
 )
 
 MONOTONE: dict[str, int] = {
@@ -62,10 +70,11 @@ MONOTONE: dict[str, int] = {
     "code_overlap": 1, "code_ratio": 1, "code_partial": 1, "code_in_other_title": 1, "gtin_overlap": 1, "brand_state": 1,
     "category_state": 1, "count_state": 1, "amount_state": 1, "amount_log_ratio": -1,
     "unit_price_log_ratio": -1, "price_log_ratio": -1, "color_state": 1, "variant_state": 1,
-    "phash_distance": -1, "seller_same": -1,
+    "phash_distance": -1, "seller_same": -1, "coverage_min": 1, "coverage_max": 1,
+    "digit_jaccard": 1, "digit_unmatched_min": -1, "digit_unmatched_max": -1, "modifier_state": 1,
 }
 
-_TOKENS = 16   # tokens per title kept for the IDF overlap (longer titles are truncated)
+_TOKENS = 24   # tokens per title kept for the IDF overlap (longer titles are truncated)
 _SETS = 6      # values per offer kept for code / gtin / colour / variant / number sets
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -78,6 +87,8 @@ class OfferArrays:
     vectors: np.ndarray         # (n, d) float32 unit vectors
     token_hash: np.ndarray      # (n, _TOKENS) int64, -1 padding
     token_idf: np.ndarray       # (n, _TOKENS) float32, 0 padding
+    token_digit: np.ndarray     # (n, _TOKENS) bool: the token holds a digit
+    token_modifier: np.ndarray  # (n, _TOKENS) bool: the token is a model-line modifier
     numbers: np.ndarray         # (n, _SETS) int64 hashes of numeric tokens, -1 padding
     codes: np.ndarray           # (n, _SETS) int64 hashes of normalised model codes
     primary_code: np.ndarray    # object: longest normalised code or ""
@@ -140,6 +151,50 @@ def _list_matrix(lists: pa.Array, width: int, n: int) -> tuple[np.ndarray, np.nd
     return mat, parents, hashes
 
 
+@cache
+def _unit_join_pattern() -> str:
+    """RE2 pattern of a number, spaces, and a Latin unit of the units table."""
+    units = sorted({u.surface for u in load_units() if u.surface.isascii() and u.surface.isalpha()},
+                   key=lambda u: (-len(u), u))
+    return r"(\d)\s+(" + "|".join(re.escape(u) for u in units) + r")\b"
+
+
+@cache
+def _modifiers() -> pa.Array:
+    return pa.array(sorted({fold(row[0]) for row in read_tsv("modifiers.tsv")}), pa.string())
+
+
+def match_tokens(titles: pa.Array) -> pa.ListArray:
+    """Tokens of clean titles as pair features compare them.
+
+    A number and its unit become one token (``64 gb`` and ``64gb`` agree) and punctuation
+    at token edges is dropped (``5.5"`` and ``5.5``), so one product's spellings share tokens.
+    """
+    joined = pc.replace_substring_regex(titles, _unit_join_pattern(), r"\1\2")
+    spaced = pc.replace_substring_regex(joined, r"[/,;:()\[\]+&|*]", " ")
+    tokens = pc.utf8_split_whitespace(spaced)
+    flat = pc.utf8_trim(pc.list_flatten(tokens), "._-'\"")
+    keep = pc.greater(pc.utf8_length(flat), 0)
+    parents = pc.list_parent_indices(tokens)
+    kept_parents = pc.filter(parents, keep).to_numpy().astype(np.int64)
+    offsets = np.r_[0, np.cumsum(np.bincount(kept_parents, minlength=len(titles)))].astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), pc.filter(flat, keep))
+
+
+def _token_flags(tokens: pa.ListArray, n: int, flags: pa.Array) -> np.ndarray:
+    """(n, _TOKENS) bool matrix, aligned with the token hash matrix, of a per-token flag."""
+    mat = np.zeros((n, _TOKENS), dtype=bool)
+    parents = pc.list_parent_indices(tokens).to_numpy().astype(np.int64)
+    if len(parents) == 0:
+        return mat
+    values = np.asarray(pc.fill_null(flags, False).to_numpy(zero_copy_only=False), dtype=bool)
+    starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
+    pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+    keep = pos < _TOKENS
+    mat[parents[keep], pos[keep]] = values[keep]
+    return mat
+
+
 def _column(table: pa.Table, name: str, typ: pa.DataType) -> pa.Array:
     if name in table.column_names:
         return table.column(name).combine_chunks()
@@ -152,8 +207,10 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray) -> OfferArrays:
     titles_arr = pc.fill_null(_column(offers, S.TITLE_CLEAN, pa.string()), "")
     titles = np.asarray(titles_arr.to_numpy(zero_copy_only=False), dtype=object)
 
-    tokens = pc.utf8_split_whitespace(titles_arr)
+    tokens = match_tokens(titles_arr)
     token_hash, parents, hashes = _list_matrix(tokens, _TOKENS, n)
+    token_digit = _token_flags(tokens, n, pc.match_substring_regex(pc.list_flatten(tokens), r"\d"))
+    token_modifier = _token_flags(tokens, n, pc.is_in(pc.list_flatten(tokens), _modifiers()))
     # IDF from document frequency over this run's offers (each (row, token) counted once)
     uniq, inv = unique_int_inverse(hashes)
     token_idf = np.zeros(token_hash.shape, dtype=np.float32)
@@ -200,6 +257,8 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray) -> OfferArrays:
         vectors=vectors,
         token_hash=token_hash,
         token_idf=token_idf,
+        token_digit=token_digit,
+        token_modifier=token_modifier,
         numbers=numbers,
         codes=codes,
         primary_code=primary,
@@ -290,6 +349,28 @@ def pair_features(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, workers: in
     un_b = (wb * ~in_a).max(axis=1)
     out[:, col["unmatched_idf_max"]] = np.maximum(un_a, un_b)
     out[:, col["unmatched_idf_min"]] = np.minimum(un_a, un_b)
+    # containment: shop titles differ in length, so the shorter title being covered by the
+    # longer one is evidence that the symmetric Jaccard misses
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov_a = np.where(wa.sum(axis=1) > 0, inter_w / wa.sum(axis=1), np.nan)
+        cov_b = np.where(wb.sum(axis=1) > 0, (wb * in_a).sum(axis=1) / wb.sum(axis=1), np.nan)
+    out[:, col["coverage_min"]] = np.fmin(cov_a, cov_b)
+    out[:, col["coverage_max"]] = np.fmax(cov_a, cov_b)
+    # tokens holding a digit carry identity (model numbers, capacities): their agreement
+    # alone, and how many each side has that the other lacks
+    da, db = arrays.token_digit[a], arrays.token_digit[b]
+    d_inter = (in_b & da).sum(axis=1)
+    d_union = da.sum(axis=1) + db.sum(axis=1) - d_inter
+    d_un_a, d_un_b = (da & ~in_b).sum(axis=1), (db & ~in_a).sum(axis=1)
+    has_digits = d_union > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[:, col["digit_jaccard"]] = np.where(has_digits, d_inter / np.maximum(d_union, 1), np.nan)
+    out[:, col["digit_unmatched_min"]] = np.where(has_digits, np.minimum(d_un_a, d_un_b), np.nan)
+    out[:, col["digit_unmatched_max"]] = np.where(has_digits, np.maximum(d_un_a, d_un_b), np.nan)
+    ma, mb = arrays.token_modifier[a], arrays.token_modifier[b]
+    any_mod = ma.any(axis=1) | mb.any(axis=1)
+    mod_conflict = (ma & ~in_b).any(axis=1) | (mb & ~in_a).any(axis=1)
+    out[:, col["modifier_state"]] = np.where(any_mod, ~mod_conflict, np.nan)
 
     both, inter, union = _set_relation(arrays.numbers[a], arrays.numbers[b])
     with np.errstate(divide="ignore", invalid="ignore"):

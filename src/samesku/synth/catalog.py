@@ -445,13 +445,15 @@ class _Builder(WesternFamilies):
         return out
 
 
-def cluster_sizes(n_offers: int, seed: int, n_showcase: int) -> np.ndarray:
+def cluster_sizes(n_offers: int, seed: int, n_showcase: int, mu: float = _MU) -> np.ndarray:
     """Heavy-tailed offers-per-product that sum exactly to ``n_offers``.
 
     Args:
         n_offers: total number of offers.
         seed: random seed.
         n_showcase: leading products that get at least ``SHOWCASE_MIN_SIZE`` offers.
+        mu: log-normal location of the size; the default gives about 18 offers per
+            product on average (the talk's catalog), 0.7 about 3 (a small comparison site).
 
     Returns:
         int64 array, one size per product, all >= 1.
@@ -462,7 +464,7 @@ def cluster_sizes(n_offers: int, seed: int, n_showcase: int) -> np.ndarray:
     total = 0
     while total < n_offers:
         m = max(64, int((n_offers - total) / 15))
-        s = np.ceil(np.exp(rng.normal(_MU, _SIGMA, m)))
+        s = np.ceil(np.exp(rng.normal(mu, _SIGMA, m)))
         big = s > cap
         s[big] = np.ceil(cap * (.3 + .7 * rng.random(int(big.sum()))))
         s[rng.random(m) < _SINGLETON_P] = 1
@@ -539,19 +541,21 @@ class Catalog:
         return pid, (pos - start).astype(np.int64)
 
 
-def build_catalog(n_offers: int, seed: int = 0) -> Catalog:
+def build_catalog(n_offers: int, seed: int = 0, cluster_mu: float | None = None) -> Catalog:
     """Draw the products and their sizes for a catalog of ``n_offers`` offers.
 
     Args:
         n_offers: number of offers the catalog will have.
         seed: random seed; the same seed gives the same products.
+        cluster_mu: log-normal location of offers per product (None: the default, see
+            :func:`cluster_sizes`).
 
     Returns:
         The :class:`Catalog`.
     """
     builder = _Builder(seed, n_offers // 20 + 50)
     products = builder.showcase()
-    sizes = cluster_sizes(n_offers, seed, len(products))
+    sizes = cluster_sizes(n_offers, seed, len(products), _MU if cluster_mu is None else cluster_mu)
     products = products[: len(sizes)]
     while len(products) < len(sizes):
         products.extend(builder.group())

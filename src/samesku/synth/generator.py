@@ -316,9 +316,9 @@ P_SHOP_REPEAT = 0.03
 class _Offers:
     """Renders chunks of offers of one catalog (everything but the titles is vectorised)."""
 
-    def __init__(self, n_offers: int, seed: int, bridge_rate: float) -> None:
+    def __init__(self, n_offers: int, seed: int, bridge_rate: float, cluster_mu: float | None = None) -> None:
         self.n, self.seed, self.bridge_rate = n_offers, seed, bridge_rate
-        self.cat: Catalog = build_catalog(n_offers, seed)
+        self.cat: Catalog = build_catalog(n_offers, seed, cluster_mu)
         prods = self.cat.products
         self.price = np.array([p.price for p in prods])
         self.hash_a = np.array([p.hash_a for p in prods], dtype=np.uint64)
@@ -433,7 +433,7 @@ class _Offers:
 
 
 def generate_batches(n_offers: int, seed: int = 0, batch_size: int = 100_000,
-                     bridge_rate: float = 0.0) -> Iterator[pa.RecordBatch]:
+                     bridge_rate: float = 0.0, cluster_mu: float | None = None) -> Iterator[pa.RecordBatch]:
     """Stream a synthetic multilingual catalog of offers with ground truth.
 
     Args:
@@ -442,6 +442,8 @@ def generate_batches(n_offers: int, seed: int = 0, batch_size: int = 100_000,
         batch_size: rows per yielded batch (the last one may be shorter).
         bridge_rate: fraction of offers whose title also names another product
             (its model code or name); their ``truth`` stays the first product.
+        cluster_mu: log-normal location of offers per product (None: about 18 per product
+            as in the talk; 0.7: about 3, with many more sibling products).
 
     Yields:
         Record batches with columns offer_id, title, brand, category, price, currency,
@@ -451,7 +453,7 @@ def generate_batches(n_offers: int, seed: int = 0, batch_size: int = 100_000,
         raise SameskuError("n_offers >= 0, batch_size >= 1 and 0 <= bridge_rate <= 1 are required")
     if n_offers == 0:
         return
-    offers = _Offers(n_offers, seed, bridge_rate)
+    offers = _Offers(n_offers, seed, bridge_rate, cluster_mu)
     pending: list[pa.RecordBatch] = []
     n_pending = 0
     for c in range(math.ceil(n_offers / CHUNK)):
@@ -469,7 +471,7 @@ def generate_batches(n_offers: int, seed: int = 0, batch_size: int = 100_000,
 
 
 def write_catalog(path: str | Path, n_offers: int, seed: int = 0, bridge_rate: float = 0.0,
-                  progress: Callable[[int], None] | None = None) -> int:
+                  progress: Callable[[int], None] | None = None, cluster_mu: float | None = None) -> int:
     """Generate a catalog and stream it to ``.parquet``, ``.csv`` or ``.jsonl``.
 
     Args:
@@ -478,6 +480,7 @@ def write_catalog(path: str | Path, n_offers: int, seed: int = 0, bridge_rate: f
         seed: random seed (same seed → byte-identical file).
         bridge_rate: see :func:`generate_batches`.
         progress: called with the number of rows written so far after each batch.
+        cluster_mu: see :func:`generate_batches`.
 
     Returns:
         The number of rows written.
@@ -487,7 +490,7 @@ def write_catalog(path: str | Path, n_offers: int, seed: int = 0, bridge_rate: f
     if suffix not in (".parquet", ".csv", ".jsonl", ".ndjson"):
         raise SameskuError(f"unknown output format {path.suffix!r}: use .parquet, .csv or .jsonl")
     path.parent.mkdir(parents=True, exist_ok=True)
-    batches = generate_batches(n_offers, seed, batch_size=CHUNK * 4, bridge_rate=bridge_rate)
+    batches = generate_batches(n_offers, seed, batch_size=CHUNK * 4, bridge_rate=bridge_rate, cluster_mu=cluster_mu)
     written = 0
 
     def tick(rb: pa.RecordBatch) -> None:

@@ -425,8 +425,29 @@ class WesternFamilies:
         return out
 
     # ---- cameras ----------------------------------------------------------------------------
+    def _compact(self) -> list[Product]:
+        """A compact camera line: one or two neighbouring models, each sold in several colours."""
+        r = self.r
+        bkey = r.choice(tuple(wd.COMPACT_LINES))
+        brand = BRANDS[bkey]
+        line, pats, cols = wd.COMPACT_LINES[bkey]
+        pat = r.choice(pats.split("|"))
+        models = list(dict.fromkeys(code_from(r, pat) for _ in range(r.choice((1, 1, 2)))))
+        langs, line_p, out = self.wlangs(brand), self.ph("en:" + line), []
+        for model in models:
+            sr = _stable("compact", bkey, model)
+            colours = tuple(sr.sample(cols.split(), min(len(cols.split()), sr.choice((1, 2, 3, 3)))))
+            noise: tuple[Spec, ...] = (("mp", sr.choice((16.0, 18.1, 20.1, 20.2, 20.3))), ("ctype", "compact"),
+                                       ("colours", colours))
+            out.append(Product("camera", brand, ((line_p, True), (model, False)), None, (("compact",),), noise, langs,
+                               sr.uniform(90, 900) * USD, _flip(r, r.getrandbits(64), 5), r.getrandbits(64),
+                               category="camera", extra={"line": line, "model": model}))
+        return out
+
     def _camera(self) -> list[Product]:
         r = self.r
+        if r.random() < .3:
+            return self._compact()
         if r.random() < .65:
             key = r.choice(tuple(wd.CAMERA_LINES))
             bkey = key.split("_")[0]

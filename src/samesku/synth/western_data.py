@@ -102,6 +102,14 @@ WCOLOURS: dict[str, str] = {
     "blue": "en:blue|ocean blue; de:blau; sv:blå",
     "purple": "en:purple|lilac purple; de:lila|violett; sv:lila",
     "green": "en:green|emerald green; de:grün; sv:grön|grøn",
+    "pink": "en:pink; de:pink|rosa; sv:rosa",
+    "yellow": "en:yellow; de:gelb; sv:gul",
+}
+# Shops describe one finish with neighbouring colour words (a stainless fridge is "silver" in
+# one shop and "inox look" in another): the colour word of a title is weak evidence.
+COLOUR_DRIFT: dict[str, tuple[str, ...]] = {
+    "stainless": ("silver", "inoxlook", "silver"), "silver": ("stainless", "grey"), "inoxlook": ("stainless", "silver"),
+    "graphite": ("grey", "black", "silver"), "black": ("graphite",), "cream": ("white",), "grey": ("graphite", "silver"),
 }
 COLOUR_CODE: dict[str, str] = {"white": "W", "stainless": "X", "inoxlook": "L", "black": "B", "silver": "S",
                                "graphite": "G", "cream": "C", "red": "R"}
@@ -295,7 +303,17 @@ CAMERA_LINES: dict[str, tuple[str, str, str, str, str, str]] = {
     "olympus": ("OM-D", "E-M10_Mark_III E-M5_Mark_II E-M1_Mark_II E-M10_Mark_II", "14-42mm EZ|12-40mm PRO|14-150mm II",
                 "40-150mm R", "oly", "mirrorless"),
 }
+# Compact cameras: brand → (line, model patterns "|"-separated (``#`` digit, ``@`` letter), colours).
+# One model is one product in every colour it is sold in (colour is not identity here).
+COMPACT_LINES: dict[str, tuple[str, str, str]] = {
+    "canon": ("PowerShot", "SX#0 HS|SX#20 HS|SX#30 HS|G# X Mark II|G#X|IXUS 1#5|IXUS 2#5 HS", "black silver red white blue"),
+    "nikon": ("Coolpix", "A#00|W1#0|P#00|B#00|S#900|A#0", "black red white blue pink"),
+    "sony": ("Cyber-shot", "DSC-RX100 M#|DSC-HX#0V|DSC-W8#0|DSC-WX#00|DSC-RX10 M#", "black silver white pink"),
+    "panasonic": ("Lumix", "DMC-TZ#0|DC-TZ#0|DMC-FZ#0|DC-FZ#000|DMC-LX#", "black silver"),
+    "fujifilm": ("FinePix", "XP1#0|XP#0|S#800|JX#00", "black blue yellow red white"),
+}
 CAMERA_TYPE: dict[str, str] = {
+    "compact": "en:digital camera|compact camera|compact digital camera|camera|digital compact camera; de:digitalkamera|kompaktkamera|kamera; sv:digitalkamera|kompaktkamera|kamera",
     "dslr": "en:dslr|digital slr|dslr camera|digital slr camera|slr; de:spiegelreflexkamera|dslr|digitale spiegelreflexkamera; sv:systemkamera|spegelreflexkamera|dslr",
     "mirrorless": "en:mirrorless camera|compact system camera|csc|mirrorless|system camera; de:systemkamera|spiegellose systemkamera|dslm; sv:systemkamera|spegellös kamera",
 }

@@ -116,7 +116,10 @@ def west_spec(s: tuple, lang: str, r: Rnd) -> str:
     if k == "install":
         return _say(INSTALL[s[1]], lang, r)
     if k == "colour":
-        return _say(WCOL[s[1]], lang, r)
+        c = s[1]
+        if c in wd.COLOUR_DRIFT and r() < .3:
+            c = _pick(wd.COLOUR_DRIFT[c], r())
+        return _say(WCOL[c], lang, r)
     if k == "height":
         h = s[1] + (r() < .08) * _pick((-1, 1), r())
         return _pick((f"{h}cm", f"{h} cm", f"h{h}cm", f"{h}cm tall", f"H {h} cm") if lang != "de" else
@@ -342,14 +345,19 @@ def _camera(p: Product, lang: str, r: Rnd) -> tuple[str, dict[str, list[str]]]:
     seg: dict[str, list[str]] = {"N": _camera_name(p, lang, r)}
     if r() < .92:
         seg["B"] = _brand(p, lang, r)
-    if cfg[0] != "body" or r() < .55:
+    if cfg[0] == "compact":
+        pass    # a compact camera is sold as it is: no body/kit words
+    elif cfg[0] != "body" or r() < .55:
         seg["K"] = [west_spec(cfg, lang, r)]
     if r() < .55:
         seg["T"] = [west_spec(nz["ctype"], lang, r)]
     if r() < .4:
         seg["M"] = [west_spec(nz["mp"], lang, r)]
     seg["X"] = [_say(f, lang, r) for f in CAM_FEATS if r() < .12]
-    if r() < .2:
+    if "colours" in nz:
+        if r() < .6:   # each shop lists the colour it stocks
+            seg["X"].append(west_spec(nz["colours"], lang, r))
+    elif r() < .2:
         seg["X"].append(west_spec(nz["colour"], lang, r) if nz["colour"][1] in wd.WCOLOURS else nz["colour"][1])
     if r() < .2 and p.code:
         seg["C"] = [render_code(p, r)]
