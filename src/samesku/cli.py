@@ -185,18 +185,19 @@ def analyse_cmd(
     import pyarrow.parquet as pq
 
     from samesku.config import Config
-    from samesku.engines.local import analyse_in_chunks
+    from samesku.engines.local import analyse_in_chunks, learn_gazetteer
     from samesku.io import parse_mapping, read_offers
     from samesku.progress import Timer
 
     try:
         read = read_offers(inputs, parse_mapping(map_ or []))
         cfg = Config()
+        gazetteer = learn_gazetteer(read.offers, cfg)
         if quiet:
-            table = analyse_in_chunks(read.offers, cfg, Timer())
+            table = analyse_in_chunks(read.offers, gazetteer, cfg, Timer())
         else:
             with RichReporter() as rep:
-                table = analyse_in_chunks(read.offers, cfg, Timer(rep))
+                table = analyse_in_chunks(read.offers, gazetteer, cfg, Timer(rep))
     except SameskuError as exc:
         _fail(exc)
         return

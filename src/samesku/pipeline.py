@@ -117,6 +117,8 @@ def cluster(
     pq.write_table(state.offers, out / "offers.parquet", compression="zstd")
     if isinstance(state.encoder, CharNgramEncoder):
         state.encoder.save(out / "encoder.npz")
+    if state.token_idf is not None:
+        state.token_idf.save(out / "token_idf.npz")
     if state.model is not None:
         state.model.save(out / "model.json")
     summary = summarise(state, assignments, clusters, time.perf_counter() - t0)

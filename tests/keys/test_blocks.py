@@ -22,9 +22,11 @@ def test_heavy_block_is_split_and_pairs_per_entity_stay_bounded():
     keys = np.array(["rx9"] * n, dtype=object)
     pairs, stats = block_pairs(entity, keys, vectors, "name", knn_k=5, max_block=200)
     assert stats.heavy_keys and stats.heavy_keys[0][0] == "rx9"
-    # each entity proposes k neighbours; undirected pairs are at most k per entity
-    assert len(pairs) <= 5 * n
+    # each entity sits in two sub-blocks (two probes) and proposes k neighbours in each
+    assert len(pairs) <= 2 * 5 * n
     assert len(pairs) < n * (n - 1) // 2 / 100
+    assert stats.largest_block <= 2 * 200   # blocks searched after the split
+    assert np.bincount(pairs.ravel()).max() <= 4 * 5 * 2
 
 
 def test_rp_tree_leaves_are_bounded_and_balanced():
@@ -63,14 +65,34 @@ def test_canonical_pairs_drop_self_pairs_and_duplicates():
     assert p.tolist() == [[0, 5], [1, 2]]
 
 
-def test_large_group_neighbours_found_through_kmeans_cells_match_exact_search_mostly():
-    from samesku.keys.blocks import _knn_pairs, knn_in_group
+def test_heavy_key_split_keeps_most_exact_neighbours():
+    from samesku.keys.blocks import _knn_pairs
 
     rng = np.random.default_rng(2)
     centers = rng.standard_normal((300, 32)).astype(np.float32)
     v = centers[rng.integers(0, 300, 6000)] + 0.3 * rng.standard_normal((6000, 32)).astype(np.float32)
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     ids = np.arange(6000)
-    approx = {tuple(p) for p in knn_in_group(ids, v, 5, max_block=500).tolist()}
-    exact = {tuple(p) for p in _knn_pairs(ids, v, 5).tolist()}
-    assert len(approx & exact) / len(exact) > 0.9
+    approx, stats = block_pairs(ids, np.array(["rx9"] * 6000, dtype=object), v, "name", knn_k=5, max_block=500)
+    assert stats.heavy_keys
+    exact = canonical_pairs(_knn_pairs(ids, v, 5))
+    found = {tuple(p) for p in approx.tolist()} & {tuple(p) for p in exact.tolist()}
+    assert len(found) / len(exact) > 0.8
+
+
+def test_codebook_cells_keep_most_exact_neighbours_of_a_large_group():
+    from samesku.keys.blocks import _knn_pairs
+    from samesku.keys.codebook import assign_cells, cells_for, fit_codebook
+
+    rng = np.random.default_rng(2)
+    centers = rng.standard_normal((300, 32)).astype(np.float32)
+    v = centers[rng.integers(0, 300, 6000)] + 0.3 * rng.standard_normal((6000, 32)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    book = fit_codebook(v[:2000], cells_for(6000, 1000), seed=1)
+    cells = assign_cells(v, book)
+    keys = np.array([f"e:|{c}" for c in cells.ravel().tolist()], dtype=object)
+    entity = np.repeat(np.arange(6000), cells.shape[1])
+    approx, _ = block_pairs(entity, keys, v, "embedding", knn_k=5, max_block=1000, top_k_overall=True)
+    exact = canonical_pairs(_knn_pairs(np.arange(6000), v, 5))
+    found = {tuple(p) for p in approx.tolist()} & {tuple(p) for p in exact.tolist()}
+    assert len(found) / len(exact) > 0.9

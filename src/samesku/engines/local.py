@@ -19,12 +19,19 @@ from samesku import schema as S
 from samesku._arrays import unique_int, unique_int_inverse
 from samesku.analyse import BrandGazetteer, analyse_offers, load_synonyms
 from samesku.config import Config
+from samesku.fitting import (
+    FittedState,
+    fit_codebooks,
+    fit_encoder,
+    group_sample_positions,
+    sample_positions,
+)
 from samesku.io import read_offers
 from samesku.keys.blocks import BlockStats
 from samesku.keys.candidates import stage_candidates
-from samesku.keys.encoder import TextEncoder, make_encoder
-from samesku.keys.families import normalised_code_lists
-from samesku.match.features import OfferArrays, prepare_offers
+from samesku.keys.encoder import TextEncoder
+from samesku.keys.families import embedding_groups, name_token_counts, normalised_code_lists
+from samesku.match.features import OfferArrays, TokenIdf, prepare_offers
 from samesku.match.model import MatchModel, load_model
 from samesku.match.score import score_pairs
 from samesku.merge.uncertainty import cluster_uncertainty
@@ -51,13 +58,17 @@ class PipelineState:
     seconds: dict[str, float] = field(default_factory=dict)
     model: MatchModel | None = None
     encoder: TextEncoder | None = None
+    token_idf: TokenIdf | None = None
 
 
-def analyse_in_chunks(offers: pa.Table, config: Config, timer: Timer) -> pa.Table:
-    """Analyse offers chunk by chunk with a brand gazetteer learned from all of them."""
+def learn_gazetteer(offers: pa.Table, config: Config) -> BrandGazetteer:
+    """The run's brand gazetteer, learned from all its offers (brand values, leading words)."""
     synonyms = load_synonyms(config.brand_synonyms) if config.brand_synonyms else None
-    with timer.step("learn brands"):
-        gazetteer = BrandGazetteer.learn(offers, synonyms=synonyms)
+    return BrandGazetteer.learn(offers, synonyms=synonyms)
+
+
+def analyse_in_chunks(offers: pa.Table, gazetteer: BrandGazetteer, config: Config, timer: Timer) -> pa.Table:
+    """Analyse offers chunk by chunk (each offer depends only on itself and the gazetteer)."""
     parts = []
     with timer.step("analyse", offers.num_rows) as rep:
         for lo in range(0, offers.num_rows, config.chunk_rows):
@@ -99,22 +110,55 @@ def encoder_texts(offers: pa.Table) -> list[str]:
     return pc.binary_join_element_wise(brand, title, pc.fill_null(joined, ""), " ").to_pylist()
 
 
-def encode_in_chunks(
-    offers: pa.Table, config: Config, timer: Timer, encoder: TextEncoder | None = None
-) -> tuple[np.ndarray, TextEncoder]:
-    """Encode every offer chunk by chunk, fitting a new encoder on a sample unless given one."""
+def encode_in_chunks(offers: pa.Table, encoder: TextEncoder, config: Config, timer: Timer) -> np.ndarray:
+    """Encode every offer chunk by chunk."""
     texts = encoder_texts(offers)
-    if encoder is None:
-        encoder = make_encoder(config.encoder)
-        with timer.step("fit encoder"):
-            encoder.fit(texts)
     out = np.zeros((len(texts), encoder.dims), dtype=np.float32)
     with timer.step("encode", len(texts)) as rep:
         for lo in range(0, len(texts), config.chunk_rows):
             hi = min(len(texts), lo + config.chunk_rows)
             out[lo:hi] = encoder.encode(texts[lo:hi])
             rep.advance(hi - lo)
-    return out, encoder
+    return out
+
+
+@dataclass
+class PreparedOffers:
+    """Analysed, encoded offers with their pair-feature arrays and the run's fitted state."""
+
+    offers: pa.Table
+    vectors: np.ndarray
+    arrays: OfferArrays
+    fitted: FittedState
+
+
+def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> PreparedOffers:
+    """Fit the run's models and analyse, encode and prepare every offer.
+
+    The fitted parts come from all offers' mergeable statistics (brands, token counts,
+    group sizes) and from the deterministic sample of :func:`samesku.fitting.sample_positions`,
+    as in every engine.
+    """
+    with timer.step("learn brands"):
+        gazetteer = learn_gazetteer(read, config)
+    offers = analyse_in_chunks(read, gazetteer, config, timer)
+    rows = offers.column(S.ROW_NUMBER).to_numpy() if S.ROW_NUMBER in offers.column_names else np.arange(offers.num_rows)
+    with timer.step("fit encoder"):
+        sample = offers.take(pa.array(sample_positions(rows, config.encoder.fit_sample)))
+        encoder = fit_encoder(encoder_texts(sample), config)
+        token_idf = TokenIdf.fit(sample)
+    vectors = encode_in_chunks(offers, encoder, config, timer)
+    with timer.step("fit keys"):
+        name_df = name_token_counts(offers)
+        groups = embedding_groups(offers, config.blocking.embedding_within_category)
+        uniq, counts = np.unique(groups.astype(str), return_counts=True)
+        sizes = {str(g): int(c) for g, c in zip(uniq.tolist(), counts.tolist(), strict=True)}
+        gpos = group_sample_positions(groups, rows, sizes, config)
+        codebooks = fit_codebooks(sizes, groups[gpos], vectors[gpos], config)
+    fitted = FittedState(gazetteer, encoder, token_idf, name_df, codebooks)
+    with timer.step("prepare pair features"):
+        arrays = prepare_offers(offers, vectors, token_idf)
+    return PreparedOffers(offers, vectors, arrays, fitted)
 
 
 def _stats_dict(st: BlockStats) -> dict[str, Any]:
@@ -132,10 +176,12 @@ def _stats_dict(st: BlockStats) -> dict[str, Any]:
 
 
 def run_stages(
-    offers: pa.Table, vectors: np.ndarray, arrays: OfferArrays, model: MatchModel, config: Config, timer: Timer
+    prep: PreparedOffers, model: MatchModel, config: Config, timer: Timer
 ) -> tuple[np.ndarray, dict[str, np.ndarray], list[dict[str, Any]], dict[str, int], dict[str, int], np.ndarray]:
     """Run the configured stages; each stage blocks on the clusters of the previous one."""
+    offers, vectors, arrays = prep.offers, prep.vectors, prep.arrays
     n = offers.num_rows
+    seen = np.empty(0, dtype=np.int64)   # pair codes scored by earlier stages
     labels = np.arange(n, dtype=np.int64)
     weakest = np.ones(n, dtype=np.float64)
     cols: dict[str, list[np.ndarray]] = {k: [] for k in ("a", "b", "probability", "model_probability", "veto", "stage")}
@@ -144,9 +190,15 @@ def run_stages(
     refused: dict[str, int] = {}
     for si, families in enumerate(config.blocking.stages, start=1):
         with timer.step(f"stage {si} candidates"):
-            cand = stage_candidates(offers, vectors, families, labels, config.blocking, seed=config.seed + si)
-        with timer.step(f"stage {si} match", len(cand.pairs)) as rep:
-            scored = score_pairs(arrays, cand.pairs, model, config.match, advance=rep.advance)
+            cand = stage_candidates(offers, vectors, families, labels, config.blocking, seed=config.seed + si,
+                                    name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks)
+            # a pair an earlier stage scored is not scored again
+            code = cand.pairs[:, 0] * n + cand.pairs[:, 1] if len(cand.pairs) else np.empty(0, np.int64)
+            fresh = ~np.isin(code, seen, assume_unique=False) if len(seen) else np.ones(len(code), bool)
+            pairs = cand.pairs[fresh]
+            seen = np.union1d(seen, code[fresh])
+        with timer.step(f"stage {si} match", len(pairs)) as rep:
+            scored = score_pairs(arrays, pairs, model, config.match, advance=rep.advance)
         for k, v in scored.veto_counts.items():
             veto_counts[k] = veto_counts.get(k, 0) + v
         cols["a"].append(scored.a)
@@ -165,8 +217,8 @@ def run_stages(
             {
                 "stage": si,
                 "families": list(families),
-                "candidate_pairs": int(len(cand.pairs)),
-                "pairs_per_offer": float(len(cand.pairs) / max(n, 1)),
+                "candidate_pairs": int(len(pairs)),
+                "pairs_per_offer": float(len(pairs) / max(n, 1)),
                 "accepted_pairs": int((scored.probability >= config.match.threshold).sum()),
                 "clusters_after": int(len(unique_int(labels))),
                 "families_detail": [_stats_dict(s) for s in cand.family_stats],
@@ -187,14 +239,10 @@ def run_local(
     timer = Timer(reporter)
     with timer.step("read") as rep:
         read = read_offers(inputs, mapping, max_title_chars=config.max_title_chars, progress=rep.advance)
-    offers = analyse_in_chunks(read.offers, config, timer)
-    vectors, encoder = encode_in_chunks(offers, config, timer)
-    with timer.step("prepare pair features"):
-        arrays = prepare_offers(offers, vectors)
+    prep = prepare_offers_for_run(read.offers, config, timer)
     model = model or load_model(config.match.model_path)
-    labels, edges, stage_stats, veto_counts, refused, weakest = run_stages(
-        offers, vectors, arrays, model, config, timer
-    )
+    labels, edges, stage_stats, veto_counts, refused, weakest = run_stages(prep, model, config, timer)
+    offers, vectors, arrays, encoder = prep.offers, prep.vectors, prep.arrays, prep.fitted.encoder
     return PipelineState(
         offers=offers,
         rejected=read.rejected,
@@ -211,6 +259,7 @@ def run_local(
         seconds=timer.seconds,
         model=model,
         encoder=encoder,
+        token_idf=prep.fitted.token_idf,
     )
 
 

@@ -16,6 +16,7 @@ linear in N.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -156,55 +157,84 @@ def _top_k_per_entity(pairs: np.ndarray, sims: np.ndarray, k: int) -> np.ndarray
     return pairs[rank < k]
 
 
-def knn_in_group(ids: np.ndarray, vectors: np.ndarray, k: int, max_block: int, seed: int = 0) -> np.ndarray:
-    """Each entity of a group with (approximately) its k nearest neighbours in the group.
+def pair_cosine(vectors: np.ndarray, pairs: np.ndarray, chunk: int = 65_536) -> np.ndarray:
+    """Cosine of each pair of unit vectors, in chunks (a million pairs never gathers a million rows twice)."""
+    out = np.empty(len(pairs), dtype=np.float32)
+    for lo in range(0, len(pairs), chunk):
+        p = pairs[lo:lo + chunk]
+        out[lo:lo + chunk] = np.einsum("ij,ij->i", vectors[p[:, 0]], vectors[p[:, 1]])
+    return out
 
-    Exact inside a group of at most ``max_block`` entities. A larger group is partitioned
-    by spherical k-means (FAISS) into cells of about ``max_block / 2`` entities and every
-    entity is placed in its two nearest cells (two probes, as in an IVF index), so
-    neighbours near a cell border are still found; neighbours are searched exactly inside
-    each cell and the best k per entity are kept. Work per entity is bounded by
-    ``2 * max_block * dims`` plus the cell assignment, never by the group size squared.
-    Cells that k-means leaves oversized are partitioned again.
+
+def key_seed(key: str, seed: int) -> int:
+    """A seed derived from the key itself, so a block's splits do not depend on its position."""
+    return (zlib.crc32(key.encode("utf-8")) ^ (seed * 0x9E3779B1)) % (2**31 - 1)
+
+
+def pairs_in_block(ids: np.ndarray, vectors: np.ndarray, k: int, max_block: int, seed: int = 0) -> np.ndarray:
+    """Candidate pairs inside one block: every entity with (about) its k nearest neighbours.
+
+    All pairs when the block has at most ``k + 1`` entities; exact cosine neighbours up to
+    ``2 * max_block`` entities; a larger block (one a heavy-key split left oversized) is cut
+    by a projection tree into leaves of at most ``max_block`` and searched leaf by leaf.
+    ``ids`` must be sorted (the same block content gives the same pairs in any engine).
+
+    Returns:
+        (m, 2) int64 pairs of ids (not canonical: callers canonicalise).
     """
-    if len(ids) <= max_block:
-        return _knn_pairs(ids, vectors, k) if len(ids) >= 2 else np.empty((0, 2), dtype=np.int64)
-    import faiss  # optional at import time: only large groups need it
-
-    x = np.ascontiguousarray(vectors[ids], dtype=np.float32)
-    n_cells = max(2, int(np.ceil(2 * len(ids) / max_block)))
-    rng = np.random.default_rng(seed)
-    sample = x[rng.choice(len(x), min(len(x), n_cells * 64), replace=False)]
-    km = faiss.Kmeans(x.shape[1], n_cells, niter=8, seed=int(seed % 2**31), spherical=True, verbose=False)
-    km.train(sample)
-    _, cells = km.index.search(x, 2)
-    flat_cell = cells.ravel()
-    flat_ids = np.repeat(ids, 2)
-    keep = flat_cell >= 0
-    flat_cell, flat_ids = flat_cell[keep], flat_ids[keep]
-    order = np.argsort(flat_cell, kind="stable")
-    flat_cell, flat_ids = flat_cell[order], flat_ids[order]
-    bounds = np.r_[0, np.flatnonzero(np.diff(flat_cell)) + 1, len(flat_cell)]
-    parts = []
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        members = flat_ids[lo:hi]
-        if hi - lo < 2:
-            continue
-        if hi - lo > 2 * max_block and hi - lo < len(ids):
-            parts.append(knn_in_group(members, vectors, k, max_block, seed + lo + 1))
-        elif hi - lo > 2 * max_block:
-            # k-means could not split it (e.g. identical vectors): fall back to the PCA tree
-            leaves = rp_tree_leaves(vectors[members], max_block, seed + 1)
-            o = np.argsort(leaves, kind="stable")
-            lb = np.r_[0, np.flatnonzero(np.diff(leaves[o])) + 1, len(o)]
-            parts += [_knn_pairs(members[o][a:b], vectors, k) for a, b in zip(lb[:-1], lb[1:], strict=True) if b - a >= 2]
-        else:
-            parts.append(_knn_pairs(members, vectors, k))
-    if not parts:
+    n = len(ids)
+    if n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(parts)
-    sims = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
-    return _top_k_per_entity(pairs, sims, k)
+    if n <= k + 1:
+        iu, ju = np.triu_indices(n, k=1)
+        return np.stack([ids[iu], ids[ju]], axis=1)
+    if n <= 2 * max_block:
+        return _knn_pairs(ids, vectors, k)
+    leaves = rp_tree_leaves(vectors[ids], max_block, seed)
+    o = np.argsort(leaves, kind="stable")
+    lb = np.r_[0, np.flatnonzero(np.diff(leaves[o])) + 1, n]
+    parts = [pairs_in_block(np.sort(ids[o][a:b]), vectors, k, max_block, seed)
+             for a, b in zip(lb[:-1].tolist(), lb[1:].tolist(), strict=True) if b - a >= 2]
+    return np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)
+
+
+def split_heavy_keys(
+    entity: np.ndarray, keys: np.ndarray, vectors: np.ndarray, heavy: dict[str, int], max_block: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replace each heavy key by sub-keys from multi-probe random-hyperplane hashing.
+
+    An entity of a heavy key of ``size`` entities gets ``key#b`` for its own bucket of
+    ``bits`` sign bits (``2**bits`` about ``2 * size / max_block``) and for the bucket with
+    its least certain bit flipped, so sub-blocks hold about ``max_block`` entities and close
+    neighbours share one with high probability. The hyperplanes are seeded by the key:
+    the split is the same in every engine and does not depend on the other keys.
+    """
+    if not heavy or len(entity) == 0:
+        return entity, keys
+    is_heavy = np.asarray(pc.is_in(pa.array(keys, pa.string()), pa.array(list(heavy), pa.string()))
+                          .to_numpy(zero_copy_only=False), dtype=bool)
+    if not is_heavy.any():
+        return entity, keys
+    out_e, out_k = [entity[~is_heavy]], [keys[~is_heavy]]
+    idx = np.flatnonzero(is_heavy)
+    hk = keys[idx]
+    order = np.argsort(hk.astype(str), kind="stable")
+    idx, hk = idx[order], hk[order]
+    bounds = np.r_[0, np.flatnonzero(hk[1:] != hk[:-1]) + 1, len(idx)]
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        key = str(hk[lo])
+        ent = entity[idx[lo:hi]]
+        bits = max(1, min(24, int(np.ceil(np.log2(max(2.0, 2.0 * heavy[key] / max_block))))))
+        rng = np.random.default_rng(key_seed(key, 0))
+        planes = rng.standard_normal((vectors.shape[1], bits)).astype(np.float32)
+        proj = vectors[ent] @ planes
+        weights = np.int64(1) << np.arange(bits, dtype=np.int64)
+        code = (proj > 0).astype(np.int64) @ weights
+        flipped = code ^ (np.int64(1) << np.argmin(np.abs(proj), axis=1).astype(np.int64))
+        sub = np.array([f"{key}#{c:x}" for c in np.concatenate([code, flipped]).tolist()], dtype=object)
+        out_e.append(np.concatenate([ent, ent]))
+        out_k.append(sub)
+    return np.concatenate(out_e), np.concatenate(out_k)
 
 
 def block_pairs(
@@ -215,8 +245,12 @@ def block_pairs(
     knn_k: int,
     max_block: int,
     seed: int = 0,
+    top_k_overall: bool = False,
 ) -> tuple[np.ndarray, BlockStats]:
-    """Candidate pairs from (entity, key) rows.
+    """Candidate pairs from (entity, key) rows: group by key, then :func:`pairs_in_block`.
+
+    Heavy keys (more than ``max_block`` entities, found with a frequent-items sketch) are
+    first split by :func:`split_heavy_keys`, so no block's work grows with the catalog.
 
     Args:
         entity: int64 entity index per row (an entity may have several keys).
@@ -224,8 +258,10 @@ def block_pairs(
         vectors: (n_entities, dims) unit vectors, indexed by entity.
         family: key family name, for the statistics.
         knn_k: neighbours kept per entity in blocks larger than ``knn_k + 1``.
-        max_block: blocks larger than this are split by a random-projection tree.
-        seed: seed of the splits.
+        max_block: blocks above this many entities are split.
+        seed: mixed into each block's own seed (derived from its key).
+        top_k_overall: keep only each entity's ``knn_k`` most similar partners over all
+            its blocks (for a family whose entities sit in several overlapping blocks).
 
     Returns:
         (pairs, stats): pairs is an (m, 2) int64 array with a < b, unique.
@@ -234,13 +270,18 @@ def block_pairs(
     if len(entity) == 0:
         return np.empty((0, 2), dtype=np.int64), stats
     heavy = heavy_keys(keys, max_block)
+    uniq0, code0 = encode_keys(keys)
+    exact = np.bincount(code0, minlength=len(uniq0))
+    pos = {k: i for i, k in enumerate(uniq0.tolist())}
+    heavy = [(k, int(exact[pos[k]])) for k, _ in heavy if k in pos and exact[pos[k]] > max_block]
     stats.heavy_keys = heavy[:20]
+    entity, keys = split_heavy_keys(entity, keys, vectors, dict(heavy), max_block)
     uniq, key_code = encode_keys(keys)
-    # one row per (key, entity)
-    combined = unique_int(key_code.astype(np.int64) * (int(entity.max()) + 1) + entity)
-    key_code = combined // (int(entity.max()) + 1)
-    members = combined % (int(entity.max()) + 1)
-    stats.keys = len(uniq)
+    # one row per (key, entity), sorted by key then entity
+    base = int(entity.max()) + 1
+    combined = unique_int(key_code.astype(np.int64) * base + entity)
+    key_code, members = combined // base, combined % base
+    stats.keys = len(uniq0)
     stats.entities_with_key = len(unique_int(members))
     starts = np.r_[0, np.flatnonzero(np.diff(key_code)) + 1]
     sizes = np.diff(np.r_[starts, len(members)])
@@ -249,11 +290,15 @@ def block_pairs(
     small = (sizes >= 2) & (sizes <= knn_k + 1)
     stats.blocks_all_pairs = int(small.sum())
     parts.append(_all_pairs_by_size(members, starts[small], sizes[small]))
-    for st, sz in zip(starts[sizes > knn_k + 1].tolist(), sizes[sizes > knn_k + 1].tolist(), strict=True):
-        ids = members[st : st + sz]
-        parts.append(knn_in_group(ids, vectors, knn_k, max_block, seed + st))
+    big = sizes > knn_k + 1
+    for st, sz, kc in zip(starts[big].tolist(), sizes[big].tolist(), key_code[starts[big]].tolist(), strict=True):
+        parts.append(pairs_in_block(members[st : st + sz], vectors, knn_k, max_block, key_seed(str(uniq[kc]), seed)))
         stats.blocks_knn += 1
     pairs = canonical_pairs(np.concatenate(parts))
+    if top_k_overall and len(pairs):
+        sims = pair_cosine(vectors, pairs)
+        both = np.concatenate([pairs, pairs[:, ::-1]])
+        pairs = canonical_pairs(_top_k_per_entity(both, np.concatenate([sims, sims]), knn_k))
     stats.pairs = len(pairs)
     if len(pairs):
         stats.max_pairs_per_entity = int(np.bincount(pairs.ravel()).max())

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from samesku import schema as S
 from samesku._arrays import unique_int_inverse
 from samesku.config import BlockingConfig
 from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs, encode_keys
 from samesku.keys.families import FAMILIES, KeyRows
+from samesku.keys.sketches import CountMinSketch, TokenCounts
 
 
 @dataclass
@@ -43,21 +42,6 @@ def _representatives(rows: np.ndarray, keys: np.ndarray, cluster_of: np.ndarray)
     return rows[sel], keys[sel]
 
 
-def embedding_key_rows(offers: pa.Table, within_category: bool) -> KeyRows:
-    """The embedding family's groups: the category (or one group for all offers).
-
-    Inside a group each entity keeps its nearest neighbours by title-vector cosine (exact in
-    groups up to ``embedding_block`` entities, k-means cells with two probes beyond).
-    """
-    n = offers.num_rows
-    rows = np.arange(n, dtype=np.int64)
-    if not within_category:
-        return rows, np.full(n, "e:", dtype=object)
-    cat = pc.fill_null(pc.utf8_lower(offers.column(S.CATEGORY).combine_chunks()), "")
-    keys = pc.binary_join_element_wise(pa.scalar("e:"), cat, "").to_numpy(zero_copy_only=False)
-    return rows, np.asarray(keys, dtype=object)
-
-
 def _cluster_centroids(cluster_of: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(dense cluster index per offer, unit centroid per cluster)."""
     _, dense = unique_int_inverse(cluster_of)
@@ -77,6 +61,8 @@ def stage_candidates(
     cluster_of: np.ndarray,
     config: BlockingConfig,
     seed: int = 0,
+    name_df: TokenCounts | CountMinSketch | None = None,
+    codebooks: dict[str, np.ndarray] | None = None,
 ) -> StageCandidates:
     """Candidate pairs between different clusters for one stage.
 
@@ -85,29 +71,30 @@ def stage_candidates(
     of many offers is found by what its members share, not by one arbitrary member.
 
     Args:
-        offers: analysed offers (row i is offer row i).
+        offers: analysed offers (row i is offer row i, rows in input order).
         vectors: (n, dims) unit title vectors.
         families: key families of this stage.
         cluster_of: current cluster label per offer row (identity at stage 1).
         config: blocking configuration.
-        seed: seed for the partitioning of large blocks.
+        seed: mixed into the seeds of block splits and hashes.
+        name_df: the run's Count-Min sketch of title tokens (``name`` family).
+        codebooks: the run's embedding codebooks (``embedding`` family).
     """
     n = offers.num_rows
     dense, centroids = _cluster_centroids(cluster_of, vectors) if n else (np.empty(0, np.int64), vectors)
     parts, stats = [], []
+    extra = {"bits": config.sighash_bits, "bands": config.phash_bands, "seed": seed, "name_df": name_df,
+             "codebooks": codebooks, "within_category": config.embedding_within_category}
     for fam in families:
-        if fam == "embedding":
-            rows, keys = embedding_key_rows(offers, config.embedding_within_category)
-            max_block, k = config.embedding_block, config.embedding_k
-        else:
-            extra = {"bits": config.sighash_bits, "bands": config.phash_bands, "seed": seed}
-            rows, keys = FAMILIES[fam](offers, vectors, config.max_keys_per_entity, **extra)
-            max_block, k = config.max_block, config.knn_k
+        rows, keys = FAMILIES[fam](offers, vectors, config.max_keys_per_entity, **extra)
+        embedding = fam == "embedding"
+        max_block, k = (config.embedding_block, config.embedding_k) if embedding else (config.max_block, config.knn_k)
         rows, keys = _representatives(rows, keys, cluster_of)
         # local entities: the representative rows, each with its cluster's centroid
         reps, local = unique_int_inverse(rows)
         local_vectors = centroids[dense[reps]] if len(reps) else np.empty((0, vectors.shape[1]), np.float32)
-        pairs, st = block_pairs(local.astype(np.int64), keys, local_vectors, fam, k, max_block, seed)
+        pairs, st = block_pairs(local.astype(np.int64), keys, local_vectors, fam, k, max_block, seed,
+                                top_k_overall=embedding)
         pairs = reps[pairs] if len(pairs) else np.empty((0, 2), dtype=np.int64)
         if len(pairs):
             pairs = pairs[cluster_of[pairs[:, 0]] != cluster_of[pairs[:, 1]]]

@@ -7,6 +7,7 @@ Keys carry a family prefix so families never collide.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import numpy as np
@@ -15,6 +16,8 @@ import pyarrow.compute as pc
 
 from samesku import schema as S
 from samesku._arrays import unique_int
+from samesku.keys.codebook import assign_cells
+from samesku.keys.sketches import CountMinSketch, TokenCounts
 
 KeyRows = tuple[np.ndarray, np.ndarray]  # (row index int64, key object array)
 
@@ -74,34 +77,86 @@ def code_prefix_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, prefi
     return _from_list_column(arr, "p:", max_keys)
 
 
-def name_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, rare_tokens: int = 2, **_: object) -> KeyRows:
+def _title_tokens(offers: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, token hash, token) of each distinct whitespace token of each clean title."""
+    tokens = pc.utf8_split_whitespace(pc.fill_null(offers.column(S.TITLE_CLEAN).combine_chunks(), ""))
+    parents = pc.list_parent_indices(tokens).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(tokens)
+    if len(flat) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, object)
+    enc = pc.dictionary_encode(flat)
+    dictionary = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    dict_hash = np.array([int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+                          for t in dictionary.tolist()], dtype=np.int64)
+    rt = unique_int(parents * (len(dictionary) + 1) + codes)   # each (row, token) once
+    rows, codes = rt // (len(dictionary) + 1), rt % (len(dictionary) + 1)
+    return rows, dict_hash[codes], dictionary[codes]
+
+
+def name_token_counts(offers: pa.Table, sketch: TokenCounts | CountMinSketch | None = None) -> TokenCounts | CountMinSketch:
+    """Title-token document frequencies of a batch, added to ``sketch`` (exact counts when None)."""
+    sketch = sketch if sketch is not None else TokenCounts()
+    _, hashes, _ = _title_tokens(offers)
+    return sketch.update(hashes)
+
+
+def name_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, rare_tokens: int = 2,
+              name_df: TokenCounts | CountMinSketch | None = None, **_: object) -> KeyRows:
     """The rarest informative tokens of the clean title (document frequency >= 2).
 
     Rare tokens (model names, series numbers) identify a product name across shops;
     tokens seen once cannot link anything, and very common ones are handled as heavy keys.
+    Document frequencies come from the run's token counts (``name_df``: exact or a
+    Count-Min sketch; these offers' own counts when None), so an offer's keys do not depend on its batch.
     """
-    tokens = pc.utf8_split_whitespace(offers.column(S.TITLE_CLEAN).combine_chunks())
-    parents = pc.list_parent_indices(tokens).to_numpy().astype(np.int64)
-    flat = pc.list_flatten(tokens)
-    if len(flat) == 0:
+    rows, hashes, tokens = _title_tokens(offers)
+    if len(rows) == 0:
         return _EMPTY
-    enc = pc.dictionary_encode(flat).combine_chunks() if isinstance(flat, pa.ChunkedArray) else pc.dictionary_encode(flat)
-    codes = enc.indices.to_numpy().astype(np.int64)
-    dictionary = enc.dictionary.to_numpy(zero_copy_only=False)
-    # document frequency: count each (row, token) once
-    uniq_rt = unique_int(parents * (len(dictionary) + 1) + codes)
-    rt_rows, rt_codes = uniq_rt // (len(dictionary) + 1), uniq_rt % (len(dictionary) + 1)
-    df = np.bincount(rt_codes, minlength=len(dictionary))
-    tok_len = np.fromiter((len(t) for t in dictionary), dtype=np.int64, count=len(dictionary))
-    ok = (df[rt_codes] >= 2) & (tok_len[rt_codes] >= 2)
-    rt_rows, rt_codes = rt_rows[ok], rt_codes[ok]
-    order = np.lexsort((rt_codes, df[rt_codes], rt_rows))
-    rt_rows, rt_codes = rt_rows[order], rt_codes[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(rt_rows)) + 1]
-    pos = np.arange(len(rt_rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rt_rows)]))
+    df = (name_df if name_df is not None else name_token_counts(offers)).estimate(hashes)
+    tok_len = np.fromiter((len(t) for t in tokens.tolist()), dtype=np.int64, count=len(tokens))
+    ok = (df >= 2) & (tok_len >= 2)
+    rows, hashes, tokens, df = rows[ok], hashes[ok], tokens[ok], df[ok]
+    order = np.lexsort((hashes, df, rows))
+    rows, tokens = rows[order], tokens[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+    pos = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
     keep = pos < min(rare_tokens, max_keys)
-    keys = np.array(["n:" + t for t in dictionary], dtype=object)[rt_codes[keep]]
-    return rt_rows[keep], keys
+    keys = np.array(["n:" + t for t in tokens[keep].tolist()], dtype=object)
+    return rows[keep], keys
+
+
+def embedding_groups(offers: pa.Table, within_category: bool) -> np.ndarray:
+    """Group key of the embedding family per offer: ``e:`` + lower-cased category (or ``e:``)."""
+    n = offers.num_rows
+    if not within_category or S.CATEGORY not in offers.column_names:
+        return np.full(n, "e:", dtype=object)
+    cat = pc.fill_null(pc.utf8_lower(offers.column(S.CATEGORY).combine_chunks()), "")
+    keys = pc.binary_join_element_wise(pa.scalar("e:"), cat, "").to_numpy(zero_copy_only=False)
+    return np.asarray(keys, dtype=object)
+
+
+def embedding_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int,
+                   codebooks: dict[str, np.ndarray] | None = None, within_category: bool = True,
+                   **_: object) -> KeyRows:
+    """The embedding family: the offer's group (category), cut into codebook cells.
+
+    Inside a key block each entity keeps its nearest neighbours by title-vector cosine; a
+    group with a codebook (see :mod:`samesku.keys.codebook`) is keyed by each offer's two
+    nearest cells instead of the whole group, so no block grows with the catalog.
+    """
+    groups = embedding_groups(offers, within_category)
+    n = len(groups)
+    codebooks = codebooks or {}
+    has = np.array([g in codebooks for g in groups.tolist()], dtype=bool) if n else np.zeros(0, bool)
+    rows_l, keys_l = [np.flatnonzero(~has)], [groups[~has]]
+    for g in sorted(set(groups[has].tolist())):
+        idx = np.flatnonzero(groups == g)
+        cells = assign_cells(vectors[idx], codebooks[g])
+        for p in range(cells.shape[1]):
+            rows_l.append(idx)
+            keys_l.append(np.array([f"{g}|{c}" for c in cells[:, p].tolist()], dtype=object))
+    return np.concatenate(rows_l).astype(np.int64), np.concatenate(keys_l)
 
 
 def category_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object) -> KeyRows:
@@ -146,6 +201,7 @@ FAMILIES: dict[str, Callable[..., KeyRows]] = {
     "code": code_keys,
     "code_prefix": code_prefix_keys,
     "name": name_keys,
+    "embedding": embedding_keys,
     "category": category_keys,
     "sighash": sighash_keys,
     "phash": phash_keys,

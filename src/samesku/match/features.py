@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -107,11 +108,69 @@ class OfferArrays:
     has_phash: np.ndarray       # bool
 
 
+@dataclass
+class TokenIdf:
+    """Inverse document frequency of match tokens, fitted on a sample of offers.
+
+    IDF is normalised to [0, 1] by the largest possible value for the sample size, so the
+    features mean the same on a 35k-offer catalog and on a million-offer one; a token
+    the sample never saw gets the largest IDF (it is rare).
+    """
+
+    hashes: np.ndarray   # sorted int64 token hashes
+    idf: np.ndarray      # float32, aligned with hashes
+    n: int               # offers in the sample
+
+    @classmethod
+    def fit(cls, offers: pa.Table) -> TokenIdf:
+        """Fit on analysed offers (each (offer, token) counted once)."""
+        n = offers.num_rows
+        titles = pc.fill_null(_column(offers, S.TITLE_CLEAN, pa.string()), "")
+        tokens = match_tokens(titles)
+        _, parents, hashes = _list_matrix(tokens, _TOKENS, n)
+        uniq, inv = unique_int_inverse(hashes)
+        if len(uniq) == 0:
+            return cls(np.empty(0, np.int64), np.empty(0, np.float32), n)
+        row_token = unique_int(parents * len(uniq) + inv)
+        df = np.bincount(row_token % len(uniq), minlength=len(uniq))
+        idf = ((np.log((1 + n) / (1 + df)) + 1.0) / (np.log(1 + n) + 1.0)).astype(np.float32)
+        return cls(uniq.astype(np.int64), idf, n)
+
+    #: IDF of a token the sample never saw (df = 0 gives the normalised maximum, 1)
+    unseen = 1.0
+
+    def save(self, path: str | Path) -> None:
+        """Write the fitted IDF as a compressed .npz."""
+        np.savez_compressed(path, hashes=self.hashes, idf=self.idf, n=np.array([self.n]))
+
+    @classmethod
+    def load(cls, path: str | Path) -> TokenIdf:
+        """Read an IDF written by :meth:`save`."""
+        with np.load(path) as z:
+            return cls(z["hashes"], z["idf"], int(z["n"][0]))
+
+    def lookup(self, token_hash: np.ndarray) -> np.ndarray:
+        """IDF of each hash of a token matrix (-1 padding gives 0)."""
+        out = np.full(token_hash.shape, self.unseen, dtype=np.float32)
+        if len(self.hashes):
+            pos = np.clip(np.searchsorted(self.hashes, token_hash), 0, len(self.hashes) - 1)
+            found = self.hashes[pos] == token_hash
+            out = np.where(found, self.idf[pos], out).astype(np.float32)
+        out[token_hash == -1] = 0.0
+        return out
+
+
 def _codes(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Dictionary codes of a string column; -1 for null/empty."""
+    """Stable non-negative 63-bit hash per string; -1 for null/empty.
+
+    Hashes, not dictionary codes: a value gets the same code in every batch and engine.
+    """
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    arr = pc.if_else(pc.equal(pc.utf8_length(arr), 0), pa.scalar(None, pa.string()), arr) if len(arr) else arr
-    return pc.fill_null(pc.dictionary_encode(arr).indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if len(arr) == 0:
+        return np.empty(0, dtype=np.int64)
+    empty = pc.fill_null(pc.equal(pc.utf8_length(arr), 0), True)
+    h = _hash_strings(pc.fill_null(arr, "")) & np.int64(0x7FFF_FFFF_FFFF_FFFF)
+    return np.where(np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool), -1, h)
 
 
 def _hash_strings(values: pa.Array) -> np.ndarray:
@@ -201,28 +260,23 @@ def _column(table: pa.Table, name: str, typ: pa.DataType) -> pa.Array:
     return pa.nulls(table.num_rows, typ)
 
 
-def prepare_offers(offers: pa.Table, vectors: np.ndarray) -> OfferArrays:
-    """Per-offer arrays for pair features, from analysed offers and their title vectors."""
+def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None = None) -> OfferArrays:
+    """Per-offer arrays for pair features, from analysed offers and their title vectors.
+
+    Row-wise: each offer's arrays depend only on the offer and the fitted ``idf`` (fitted
+    on these offers when None), so any batch of offers can be prepared on its own.
+    """
     n = offers.num_rows
+    if idf is None:
+        idf = TokenIdf.fit(offers)
     titles_arr = pc.fill_null(_column(offers, S.TITLE_CLEAN, pa.string()), "")
     titles = np.asarray(titles_arr.to_numpy(zero_copy_only=False), dtype=object)
 
     tokens = match_tokens(titles_arr)
-    token_hash, parents, hashes = _list_matrix(tokens, _TOKENS, n)
+    token_hash, _, _ = _list_matrix(tokens, _TOKENS, n)
     token_digit = _token_flags(tokens, n, pc.match_substring_regex(pc.list_flatten(tokens), r"\d"))
     token_modifier = _token_flags(tokens, n, pc.is_in(pc.list_flatten(tokens), _modifiers()))
-    # IDF from document frequency over this run's offers (each (row, token) counted once)
-    uniq, inv = unique_int_inverse(hashes)
-    token_idf = np.zeros(token_hash.shape, dtype=np.float32)
-    if len(uniq):
-        row_token = unique_int(parents * len(uniq) + inv)
-        df = np.bincount(row_token % len(uniq), minlength=len(uniq))
-        # normalised to [0, 1] by the largest possible IDF, so the features mean the same
-        # on a 35k-offer catalog and on the 120k-offer synthetic one the model learned from
-        idf = ((np.log((1 + n) / (1 + df)) + 1.0) / (np.log(1 + n) + 1.0)).astype(np.float32)
-        pos = np.clip(np.searchsorted(uniq, token_hash), 0, len(uniq) - 1)
-        found = (uniq[pos] == token_hash) & (token_hash != -1)
-        token_idf = np.where(found, idf[pos], 0.0).astype(np.float32)
+    token_idf = idf.lookup(token_hash)
 
     numbers_list = pa.array([_NUMBER_RE.findall(t) for t in titles.tolist()], type=pa.list_(pa.string()))
     numbers, _, _ = _list_matrix(numbers_list, _SETS, n)

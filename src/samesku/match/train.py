@@ -15,12 +15,12 @@ import numpy as np
 import pyarrow.compute as pc
 
 from samesku.config import Config
-from samesku.engines.local import analyse_in_chunks, encode_in_chunks
+from samesku.engines.local import prepare_offers_for_run
 from samesku.errors import InputError
 from samesku.io import read_offers
 from samesku.keys.blocks import canonical_pairs
 from samesku.keys.candidates import stage_candidates
-from samesku.match.features import pair_features, prepare_offers
+from samesku.match.features import pair_features
 from samesku.match.model import MatchModel, train_model
 from samesku.progress import Reporter, Timer
 
@@ -37,14 +37,14 @@ def training_pairs(
     read = read_offers(list(inputs), mapping, max_title_chars=config.max_title_chars)
     if truth_column not in read.offers.column_names:
         raise InputError(f"truth column {truth_column!r} not found; columns: {read.offers.column_names}")
-    offers = read.offers.filter(pc.is_valid(read.offers.column(truth_column)))
-    offers = analyse_in_chunks(offers, config, timer)
-    vectors, _ = encode_in_chunks(offers, config, timer)
-    arrays = prepare_offers(offers, vectors)
+    prep = prepare_offers_for_run(read.offers.filter(pc.is_valid(read.offers.column(truth_column))), config, timer)
+    offers, vectors, arrays = prep.offers, prep.vectors, prep.arrays
     identity = np.arange(offers.num_rows, dtype=np.int64)
     families = tuple(dict.fromkeys(f for stage in config.blocking.stages for f in stage))
     with timer.step("candidates"):
-        pairs = canonical_pairs(stage_candidates(offers, vectors, families, identity, config.blocking, config.seed).pairs)
+        cand = stage_candidates(offers, vectors, families, identity, config.blocking, config.seed,
+                                name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks)
+        pairs = canonical_pairs(cand.pairs)
     truth = np.asarray(offers.column(truth_column).cast("string").to_numpy(zero_copy_only=False), dtype=object)
     with timer.step("features", len(pairs)):
         x = np.concatenate(

@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from samesku._arrays import unique_int
 from samesku.match.features import OfferArrays
 
 
@@ -29,13 +28,15 @@ def _group_max(groups: np.ndarray, values: np.ndarray, n_groups: int, initial: f
 
 
 def _distinct_per_group(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """Number of distinct non-negative values per group."""
+    """Number of distinct non-negative values per group (values may be 63-bit hashes)."""
     keep = values >= 0
     if not keep.any():
         return np.zeros(n_groups, dtype=np.int64)
-    base = int(values[keep].max()) + 1
-    pairs = unique_int(groups[keep].astype(np.int64) * base + values[keep])
-    return np.bincount(pairs // base, minlength=n_groups)
+    g, v = groups[keep].astype(np.int64), values[keep].astype(np.int64)
+    order = np.lexsort((v, g))
+    g, v = g[order], v[order]
+    first = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])]
+    return np.bincount(g[first], minlength=n_groups)
 
 
 def cluster_uncertainty(

@@ -1,0 +1,115 @@
+"""What a run learns from its own offers before the per-offer stages run.
+
+Everything here is fitted from data that every engine computes identically, whatever
+the partitioning:
+
+* mergeable statistics — brand values and leading title words (brand gazetteer), a
+  Count-Min sketch of title-token document frequencies (``name`` keys), group sizes
+  (embedding codebooks);
+* a deterministic sample — the offers whose input row has the smallest
+  :func:`sample_hash` (the encoder's IDF, the match tokens' IDF, the codebooks).
+
+The result, :class:`FittedState`, is small and picklable: the local engine keeps it in
+memory, the Spark engine broadcasts it, and the per-offer stage functions take it as an
+argument, so they never depend on which other offers share their batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from samesku.analyse import BrandGazetteer
+from samesku.config import Config
+from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for, fit_codebook, group_seed
+from samesku.keys.encoder import TextEncoder, make_encoder
+from samesku.keys.sketches import CountMinSketch, TokenCounts
+from samesku.match.features import TokenIdf
+
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+@dataclass
+class FittedState:
+    """The run's fitted models, passed to every per-offer stage function."""
+
+    gazetteer: BrandGazetteer
+    encoder: TextEncoder
+    token_idf: TokenIdf
+    name_df: TokenCounts | CountMinSketch
+    codebooks: dict[str, np.ndarray] = field(default_factory=dict)  # embedding group -> unit centroids
+
+
+def sample_hash(rows: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """splitmix64 of each input row number, as int64: the order the fit sample is drawn in."""
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    if isinstance(rows, pa.Array):
+        rows = rows.to_numpy(zero_copy_only=False)
+    x = np.asarray(rows, dtype=np.int64).view(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * _M1
+        x = (x ^ (x >> np.uint64(27))) * _M2
+        x = x ^ (x >> np.uint64(31))
+    return x.view(np.int64)
+
+
+def sample_positions(rows: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` rows with the smallest sample hash, in sample-hash order."""
+    h = sample_hash(rows)
+    order = np.lexsort((rows, h))
+    return order[:k]
+
+
+def fit_encoder(sample_texts: list[str], config: Config) -> TextEncoder:
+    """The text encoder fitted on the sample's texts."""
+    return make_encoder(config.encoder).fit(sample_texts)
+
+
+def fit_codebooks(
+    group_sizes: dict[str, int],
+    sample_groups: np.ndarray,
+    sample_vectors: np.ndarray,
+    config: Config,
+) -> dict[str, np.ndarray]:
+    """One k-means codebook per embedding group larger than ``embedding_block``.
+
+    Args:
+        group_sizes: entities per group over the whole run (an exact aggregation).
+        sample_groups: group key of each sample vector, in sample order.
+        sample_vectors: the sample's vectors (the first ``cells x SAMPLE_PER_CELL`` of
+            each group are used).
+        config: run configuration.
+    """
+    out: dict[str, np.ndarray] = {}
+    for group in sorted(group_sizes):
+        n_cells = cells_for(group_sizes[group], config.blocking.embedding_block)
+        if not n_cells:
+            continue
+        members = np.flatnonzero(sample_groups == group)[: n_cells * SAMPLE_PER_CELL]
+        if len(members) < 4:
+            continue
+        out[group] = fit_codebook(sample_vectors[members], n_cells, group_seed(group, config.seed))
+    return out
+
+
+def group_sample_positions(groups: np.ndarray, rows: np.ndarray, group_sizes: dict[str, int],
+                           config: Config) -> np.ndarray:
+    """Positions of the codebook sample: per large group, its rows with the smallest sample hash."""
+    need = {g: cells_for(s, config.blocking.embedding_block) * SAMPLE_PER_CELL for g, s in group_sizes.items()}
+    need = {g: k for g, k in need.items() if k}
+    if not need:
+        return np.zeros(0, dtype=np.int64)
+    pos = np.flatnonzero(np.isin(groups, np.array(list(need), dtype=object)))
+    if len(pos) == 0:
+        return pos
+    h = sample_hash(rows[pos])
+    g = groups[pos]
+    order = np.lexsort((rows[pos], h, g.astype(str)))
+    pos, g = pos[order], g[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    rank = np.arange(len(pos)) - np.repeat(starts, np.diff(np.r_[starts, len(pos)]))
+    limit = np.array([need[x] for x in g], dtype=np.int64)
+    return pos[rank < limit]
