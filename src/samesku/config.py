@@ -89,6 +89,17 @@ class MergeConfig:
 
 
 @dataclass(frozen=True)
+class SparkConfig:
+    """The Spark engine (``--engine spark``); ignored by the local engine."""
+
+    master: str | None = None        # e.g. "local[2]", "yarn", "k8s://..."; None = spark-submit's
+    shuffle_partitions: int = 8      # partitions of every shuffle; ~2-4 x executor cores
+    max_records_per_batch: int = 20_000  # rows per Arrow batch handed to a stage function (memory per task)
+    driver_memory: str = "4g"        # only applied when samesku starts the session itself
+    component_iterations: int = 40   # cap on connected-components rounds (pointer jumping halves paths)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of a run."""
 
@@ -96,6 +107,7 @@ class Config:
     blocking: BlockingConfig = field(default_factory=BlockingConfig)
     match: MatchConfig = field(default_factory=MatchConfig)
     merge: MergeConfig = field(default_factory=MergeConfig)
+    spark: SparkConfig = field(default_factory=SparkConfig)
     chunk_rows: int = 100_000      # offers analysed/encoded per chunk (bounds memory)
     # False drops every extracted attribute (counts, amounts, model codes, GTINs, brands,
     # colours, variants) and keeps only the clean title: the talk's ablation, for measuring

@@ -98,6 +98,7 @@ def write_report(
     offers_titles: dict[str, str],
     pr_curve: list[dict[str, float]] | None = None,
     top_uncertain: int = 25,
+    members: dict[str, list[str]] | None = None,
 ) -> None:
     """Write ``report.html`` for a run.
 
@@ -109,6 +110,8 @@ def write_report(
         offers_titles: offer_id -> title, for listing uncertain clusters.
         pr_curve: optional precision/recall per threshold (when truth was given).
         top_uncertain: how many uncertain clusters to list.
+        members: cluster_id -> member titles of the most uncertain clusters, when the
+            caller has them (a distributed engine); otherwise read from ``assignments``.
     """
     plots = _plots(clusters, summary.get("seconds", {}), pr_curve)
     counts: list[dict[str, Any]] = [{k: summary[k] for k in ("input_rows", "assigned", "rejected", "clusters", "largest_cluster") if k in summary}]
@@ -128,11 +131,12 @@ def write_report(
     cand = np.flatnonzero(sizes > 1)
     worst = cand[np.argsort(-eps[cand], kind="stable")[:top_uncertain]]
     cid = clusters.column("cluster_id").to_pylist()
-    members: dict[str, list[str]] = {}
-    wanted = {cid[i] for i in worst}
-    for oid, c in zip(assignments.column("offer_id").to_pylist(), assignments.column("cluster_id").to_pylist(), strict=True):
-        if c in wanted and len(members.setdefault(c, [])) < 8:
-            members[c].append(offers_titles.get(oid, oid))
+    if members is None:
+        members = {}
+        wanted = {cid[i] for i in worst}
+        for oid, c in zip(assignments.column("offer_id").to_pylist(), assignments.column("cluster_id").to_pylist(), strict=True):
+            if c in wanted and len(members.setdefault(c, [])) < 8:
+                members[c].append(offers_titles.get(oid, oid))
     uncertain_html = "".join(
         f"<details><summary>{html.escape(cid[i])} — ε={eps[i]:.2f}, {sizes[i]} offers</summary><ul>"
         + "".join(f"<li>{html.escape(t)}</li>" for t in members.get(cid[i], []))

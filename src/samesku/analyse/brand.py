@@ -153,19 +153,31 @@ class BrandGazetteer:
         Returns:
             The gazetteer.
         """
+        values: list[str | None] = []
+        if S.BRAND in offers.column_names:
+            values = pc.unique(offers.column(S.BRAND).cast(pa.string())).to_pylist()
+        leads: set[str] = set()
+        if S.TITLE in offers.column_names and offers.num_rows:
+            leads = _leading_brands(offers.column(S.TITLE), min_titles, min_distinct_next)
+        return cls.from_statistics(values, leads, synonyms)
+
+    @classmethod
+    def from_statistics(
+        cls, brand_values: list[str | None], lead_brands: set[str], synonyms: Mapping[str, str] | None = None,
+    ) -> BrandGazetteer:
+        """A gazetteer from the distinct ``brand`` values and the brands found among leading
+        title words (:func:`brands_from_lead_stats`): what :meth:`learn` computes, in a
+        form any engine can aggregate."""
         synonyms = {normalise_brand(k) or k: normalise_brand(v) or v for k, v in (synonyms or {}).items()}
         gazetteer = cls()
         for alias, canonical in synonyms.items():
             gazetteer._names[alias] = canonical
-        found: set[str] = set()
-        if S.BRAND in offers.column_names:
-            for value in pc.unique(offers.column(S.BRAND).cast(pa.string())).to_pylist():
-                norm = normalise_brand(value)
-                if norm:
-                    found.add(norm)
-        if S.TITLE in offers.column_names and offers.num_rows:
-            found.update(_leading_brands(offers.column(S.TITLE), min_titles, min_distinct_next))
-        for name in found:
+        found: set[str] = set(lead_brands)
+        for value in brand_values:
+            norm = normalise_brand(value)
+            if norm:
+                found.add(norm)
+        for name in sorted(found):
             gazetteer._names.setdefault(name, synonyms.get(name, name))
         return gazetteer
 
@@ -244,18 +256,28 @@ def _on_boundary(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _leading_brands(titles: pa.ChunkedArray | pa.Array, min_titles: int, min_distinct_next: int) -> set[str]:
-    """Words that start at least ``min_titles`` titles followed by ``min_distinct_next``
-    different words (vectorised with an Arrow group-by)."""
+def leading_words(titles: pa.ChunkedArray | pa.Array) -> pa.Table:
+    """(first, second) word of each clean title (a batch's part of the lead-word statistics)."""
     _, clean = clean_titles(titles)
     words = pc.extract_regex(clean, r"^(?P<first>[^ ]+)(?: (?P<second>[^ ]+))?")
     table = pa.table({"first": pc.struct_field(words, "first"), "second": pc.struct_field(words, "second")})
-    table = table.filter(pc.is_valid(table["first"]))
-    stats = table.group_by("first").aggregate([("second", "count"), ("second", "count_distinct")])
+    return table.filter(pc.is_valid(table["first"]))
+
+
+def leading_word_stats(words: pa.Table) -> pa.Table:
+    """Per first word: titles it starts (with a second word) and distinct second words."""
+    stats = words.group_by("first").aggregate([("second", "count"), ("second", "count_distinct")])
+    return stats.rename_columns({"second_count": "titles", "second_count_distinct": "distinct_next"})
+
+
+def brands_from_lead_stats(stats: pa.Table, min_titles: int = 5, min_distinct_next: int = 3) -> set[str]:
+    """Leading words that start at least ``min_titles`` titles followed by at least
+    ``min_distinct_next`` different words (``stats`` from :func:`leading_word_stats`, or the
+    same aggregation done by a distributed engine)."""
     stats = stats.filter(
         pc.and_(
-            pc.greater_equal(stats["second_count"], min_titles),
-            pc.greater_equal(stats["second_count_distinct"], min_distinct_next),
+            pc.greater_equal(stats["titles"], min_titles),
+            pc.greater_equal(stats["distinct_next"], min_distinct_next),
         )
     )
     stop = _stopwords()
@@ -269,3 +291,9 @@ def _leading_brands(titles: pa.ChunkedArray | pa.Array, min_titles: int, min_dis
         if norm:
             brands.add(norm)
     return brands
+
+
+def _leading_brands(titles: pa.ChunkedArray | pa.Array, min_titles: int, min_distinct_next: int) -> set[str]:
+    """Words that start at least ``min_titles`` titles followed by ``min_distinct_next``
+    different words (vectorised with an Arrow group-by)."""
+    return brands_from_lead_stats(leading_word_stats(leading_words(titles)), min_titles, min_distinct_next)

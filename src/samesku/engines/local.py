@@ -6,7 +6,6 @@ keys/blocks -> score -> merge -> uncertainty); every decision lives in the stage
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
-from samesku._arrays import unique_int, unique_int_inverse
+from samesku._arrays import unique_int
 from samesku.analyse import BrandGazetteer, analyse_offers, load_synonyms
 from samesku.config import Config
 from samesku.fitting import (
@@ -34,7 +33,7 @@ from samesku.keys.families import embedding_groups, name_token_counts, normalise
 from samesku.match.features import OfferArrays, TokenIdf, prepare_offers
 from samesku.match.model import MatchModel, load_model
 from samesku.match.score import score_pairs
-from samesku.merge.uncertainty import cluster_uncertainty
+from samesku.merge.outputs import build_outputs
 from samesku.merge.union import merge_edges
 from samesku.progress import Reporter, Timer
 
@@ -265,72 +264,7 @@ def run_local(
 
 def cluster_tables(state: PipelineState) -> tuple[pa.Table, pa.Table]:
     """(assignments, clusters) tables from a finished pipeline state."""
-    offers, labels = state.offers, state.labels
-    n = offers.num_rows
-    offer_ids = np.asarray(offers.column(S.OFFER_ID).to_numpy(zero_copy_only=False), dtype=object)
-    roots, cluster_index = unique_int_inverse(labels)
-    n_clusters = len(roots)
-    # cluster id: derived from the smallest offer_id of the cluster, so it does not depend
-    # on row order and stays the same when the same offers are clustered again
-    order = np.lexsort((offer_ids.astype(str), cluster_index))
-    first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]]
-    min_id = offer_ids[order[first]]
-    cluster_ids = np.array(
-        ["C" + hashlib.blake2b(str(x).encode(), digest_size=8).hexdigest() for x in min_id], dtype=object
-    )
-    sizes = np.bincount(cluster_index, minlength=n_clusters)
-
     e = state.edges
-    a, b, p = e["a"].astype(np.int64), e["b"].astype(np.int64), e["probability"].astype(np.float64)
-    inside = cluster_index[a] == cluster_index[b] if len(a) else np.zeros(0, bool)
-    best = np.zeros(n, dtype=np.float64)
-    if len(a):
-        np.maximum.at(best, a[inside], p[inside])
-        np.maximum.at(best, b[inside], p[inside])
-    best[sizes[cluster_index] == 1] = np.nan
-
-    weakest = state.weakest_link if state.weakest_link is not None else np.ones(n)
-    unc = cluster_uncertainty(cluster_index, n_clusters, a, b, p, weakest[roots], state.arrays)
-
-    passthrough = [c for c in state.passthrough if c in offers.column_names]
-    assignments = pa.table(
-        {
-            S.OFFER_ID: offers.column(S.OFFER_ID),
-            S.CLUSTER_ID: pa.array(cluster_ids[cluster_index], pa.string()),
-            S.MATCH_PROBABILITY: pa.array(best, pa.float32(), from_pandas=True),
-            S.FLAGS: offers.column(S.FLAGS) if S.FLAGS in offers.column_names else pa.nulls(n, pa.list_(pa.string())),
-        }
-    )
-    for c in passthrough:
-        # an input column named like an output column (e.g. a truth `cluster_id`) must never
-        # shadow the prediction: it passes through renamed
-        name = c if c not in assignments.column_names else f"{c}_input"
-        assignments = assignments.append_column(name, offers.column(c))
-    # representative: the member with the most internal support (first by row on ties)
-    rep_row = np.full(n_clusters, -1, dtype=np.int64)
-    score = np.nan_to_num(best, nan=0.0)
-    order = np.lexsort((np.arange(n), -score, cluster_index))
-    first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]]
-    rep_row[cluster_index[order[first]]] = order[first]
-    price = state.arrays.price
-    has = ~np.isnan(price)
-    pmin = np.full(n_clusters, np.inf)
-    pmax = np.full(n_clusters, -np.inf)
-    np.minimum.at(pmin, cluster_index[has], price[has])
-    np.maximum.at(pmax, cluster_index[has], price[has])
-    titles = offers.column(S.TITLE).combine_chunks().take(pa.array(rep_row))
-    brand = offers.column(S.BRAND_NORM).combine_chunks().take(pa.array(rep_row))
-    clusters = pa.table(
-        {
-            S.CLUSTER_ID: pa.array(cluster_ids, pa.string()),
-            "size": pa.array(sizes.astype(np.int64)),
-            "representative_offer_id": pa.array(offer_ids[rep_row].tolist(), pa.string()),
-            "representative_title": titles,
-            "brand": brand,
-            "price_min": pa.array(np.where(np.isfinite(pmin), pmin, np.nan), pa.float64(), from_pandas=True),
-            "price_max": pa.array(np.where(np.isfinite(pmax), pmax, np.nan), pa.float64(), from_pandas=True),
-        }
-    )
-    for name in unc.column_names:
-        clusters = clusters.append_column(name, unc.column(name))
-    return assignments, clusters
+    weakest = state.weakest_link if state.weakest_link is not None else np.ones(state.offers.num_rows)
+    return build_outputs(state.offers, state.arrays, state.labels, e["a"], e["b"], e["probability"], weakest,
+                         state.passthrough)

@@ -53,6 +53,30 @@ def _decode_binary(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray
     return pa.chunked_array([pa.array(values, pa.string())], pa.string()), bad
 
 
+def strings_of(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """Every column of a Parquet table (or record batch of one) as strings.
+
+    Returns:
+        (string table, mask of rows whose binary columns are not UTF-8). Row-wise, so a
+        distributed engine can convert each batch of a file on its own.
+    """
+    names = unique_names(table.column_names)
+    bad = np.zeros(table.num_rows, dtype=bool)
+    columns: dict[str, pa.ChunkedArray] = {}
+    for name, column in zip(names, table.columns, strict=True):
+        if isinstance(column, pa.Array):
+            column = pa.chunked_array([column], column.type)
+        typ = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+        if _is_binary(typ):
+            if pa.types.is_dictionary(column.type):
+                column = column.cast(typ)
+            columns[name], col_bad = _decode_binary(column)
+            bad |= col_bad
+        else:
+            columns[name] = to_string_column(column)
+    return (pa.table(columns) if columns else pa.table({})), bad
+
+
 def read_parquet_file(path: Path) -> ParsedFile:
     """Read one Parquet file.
 
@@ -69,19 +93,7 @@ def read_parquet_file(path: Path) -> ParsedFile:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"cannot read Parquet file {path}: {exc}") from exc
-    names = unique_names(table.column_names)
-    bad = np.zeros(table.num_rows, dtype=bool)
-    columns: dict[str, pa.ChunkedArray] = {}
-    for name, column in zip(names, table.columns, strict=True):
-        typ = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
-        if _is_binary(typ):
-            if pa.types.is_dictionary(column.type):
-                column = column.cast(typ)
-            columns[name], col_bad = _decode_binary(column)
-            bad |= col_bad
-        else:
-            columns[name] = to_string_column(column)
-    out = pa.table(columns) if columns else pa.table({})
+    out, bad = strings_of(table)
     if not bad.any():
         positions = np.arange(table.num_rows, dtype=np.int64)
         return ParsedFile(out, positions, [], table.num_rows, True)

@@ -33,13 +33,14 @@ from samesku.io.parsed import (
 )
 from samesku.io.price import parse_prices
 
-_REASONS: tuple[str | None, ...] = (
+REASONS: tuple[str | None, ...] = (
     None,
     EMPTY_OFFER_ID,
     EMPTY_TITLE,
     TITLE_TOO_LONG,
     DUPLICATE_OFFER_ID,
 )
+_REASONS = REASONS
 _INTERNAL = frozenset((schema.ROW_NUMBER, schema.SOURCE_FILE))
 
 
@@ -64,6 +65,25 @@ def _first_occurrences(ids: pa.ChunkedArray) -> np.ndarray:
     return np.asarray(codes > previous, dtype=bool)
 
 
+def row_reason_codes(table: pa.Table, max_title_chars: int) -> np.ndarray:
+    """Reasons that depend on the row alone (all but duplicates); 0 = valid.
+
+    Args:
+        table: Rows with canonical ``offer_id`` and ``title`` string columns.
+        max_title_chars: Longest title accepted.
+
+    Returns:
+        int8 codes, one per row (indices into :data:`REASONS`).
+    """
+    codes = np.zeros(table.num_rows, dtype=np.int8)
+    title = table.column(schema.TITLE)
+    too_long = _np_bool(pc.greater(pc.utf8_length(title), max_title_chars))
+    codes[too_long] = _REASONS.index(TITLE_TOO_LONG)
+    codes[_blank(title)] = _REASONS.index(EMPTY_TITLE)
+    codes[_blank(table.column(schema.OFFER_ID))] = _REASONS.index(EMPTY_OFFER_ID)
+    return codes
+
+
 def reason_codes(table: pa.Table, max_title_chars: int) -> np.ndarray:
     """Index into the reasons for each row (0 = valid); the table must be in input order.
 
@@ -74,12 +94,7 @@ def reason_codes(table: pa.Table, max_title_chars: int) -> np.ndarray:
     Returns:
         int8 codes, one per row.
     """
-    codes = np.zeros(table.num_rows, dtype=np.int8)
-    title = table.column(schema.TITLE)
-    too_long = _np_bool(pc.greater(pc.utf8_length(title), max_title_chars))
-    codes[too_long] = _REASONS.index(TITLE_TOO_LONG)
-    codes[_blank(title)] = _REASONS.index(EMPTY_TITLE)
-    codes[_blank(table.column(schema.OFFER_ID))] = _REASONS.index(EMPTY_OFFER_ID)
+    codes = row_reason_codes(table, max_title_chars)
     valid = np.flatnonzero(codes == 0)
     ids = table.column(schema.OFFER_ID)
     if len(valid) < table.num_rows:
@@ -105,17 +120,19 @@ def raw_json(table: pa.Table) -> list[str]:
     ]
 
 
-def split_valid(table: pa.Table, max_title_chars: int) -> tuple[pa.Table, pa.Table]:
+def split_valid(table: pa.Table, max_title_chars: int, codes: np.ndarray | None = None) -> tuple[pa.Table, pa.Table]:
     """Separate valid rows from rejected ones.
 
     Args:
         table: All parsed rows in input order, every canonical column present.
         max_title_chars: Longest title accepted.
+        codes: reason codes already decided (e.g. duplicates found by a distributed
+            engine); computed with :func:`reason_codes` when None.
 
     Returns:
         The valid rows (unchanged) and a rejected table in ``REJECTED_SCHEMA``.
     """
-    codes = reason_codes(table, max_title_chars)
+    codes = reason_codes(table, max_title_chars) if codes is None else codes
     bad = np.flatnonzero(codes != 0)
     kept = table.filter(pa.array(codes == 0)) if len(bad) else table
     rows = table.take(pa.array(bad))

@@ -226,8 +226,8 @@ def split_heavy_keys(
         ent = entity[idx[lo:hi]]
         bits = max(1, min(24, int(np.ceil(np.log2(max(2.0, 2.0 * heavy[key] / max_block))))))
         rng = np.random.default_rng(key_seed(key, 0))
-        planes = rng.standard_normal((vectors.shape[1], bits)).astype(np.float32)
-        proj = vectors[ent] @ planes
+        planes = rng.standard_normal((vectors.shape[1], bits))
+        proj = vectors[ent].astype(np.float64) @ planes   # float64: batch-size independent signs
         weights = np.int64(1) << np.arange(bits, dtype=np.int64)
         code = (proj > 0).astype(np.int64) @ weights
         flipped = code ^ (np.int64(1) << np.argmin(np.abs(proj), axis=1).astype(np.int64))

@@ -58,7 +58,9 @@ def assign_cells(vectors: np.ndarray, centroids: np.ndarray, probes: int = PROBE
     if len(vectors) == 0:
         return np.zeros((0, probes), dtype=np.int64)
     p = min(probes, len(centroids))
-    sims = np.asarray(vectors, dtype=np.float32) @ centroids.T
+    # float64: a float32 GEMM rounds differently for different batch sizes, and a cell
+    # decided by the last bit would differ between engines that batch differently
+    sims = np.asarray(vectors, dtype=np.float64) @ centroids.T.astype(np.float64)
     # argsort on ties keeps the lower cell first: the same cells in every engine
     top = np.argsort(-sims, axis=1, kind="stable")[:, :p]
     return top.astype(np.int64)

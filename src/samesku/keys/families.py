@@ -171,8 +171,8 @@ def category_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: obj
 def sighash_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, bits: int = 16, seed: int = 0, **_: object) -> KeyRows:
     """The talk's quantised embedding hash: sign bits of a fixed random rotation."""
     rng = np.random.default_rng(seed + 7919)
-    planes = rng.standard_normal((vectors.shape[1], bits)).astype(np.float32)
-    signs = (vectors @ planes) > 0
+    planes = rng.standard_normal((vectors.shape[1], bits))
+    signs = (vectors.astype(np.float64) @ planes) > 0   # float64: the same bits in any batch
     code = signs.astype(np.int64) @ (1 << np.arange(bits, dtype=np.int64))
     nonzero = np.abs(vectors).sum(axis=1) > 0
     rows = np.flatnonzero(nonzero)

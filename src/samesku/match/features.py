@@ -488,3 +488,70 @@ def pair_features(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, workers: in
     with np.errstate(divide="ignore", invalid="ignore"):
         out[:, col["length_ratio"]] = np.where(np.maximum(la, lb) > 0, np.minimum(la, lb) / np.maximum(la, lb), np.nan)
     return out
+
+
+# --- per-offer arrays as an Arrow table (what a distributed engine stores and joins) -----
+_MATRICES: dict[str, np.dtype] = {
+    "vectors": np.dtype(np.float32), "token_hash": np.dtype(np.int64), "token_idf": np.dtype(np.float32),
+    "token_digit": np.dtype(np.bool_), "token_modifier": np.dtype(np.bool_), "numbers": np.dtype(np.int64),
+    "codes": np.dtype(np.int64), "gtins": np.dtype(np.int64), "colors": np.dtype(np.int64),
+    "variants": np.dtype(np.int64),
+}
+_SCALARS: dict[str, np.dtype] = {
+    "brand": np.dtype(np.int64), "category": np.dtype(np.int64), "seller": np.dtype(np.int64),
+    "count": np.dtype(np.float64), "amount": np.dtype(np.float64), "unit": np.dtype(np.int64),
+    "price": np.dtype(np.float64), "phash": np.dtype(np.int64), "has_phash": np.dtype(np.bool_),
+}
+_STRINGS = ("titles", "primary_code", "compact_title")
+#: column names of :func:`arrays_to_table` (prefixed ``m_`` so they never meet offer columns)
+MATCH_COLUMNS: tuple[str, ...] = tuple("m_" + k for k in (*_MATRICES, *_SCALARS, *_STRINGS))
+MATCH_SCHEMA = pa.schema(
+    [pa.field("m_" + k, pa.binary()) for k in _MATRICES]
+    + [pa.field("m_" + k, pa.from_numpy_dtype(d)) for k, d in _SCALARS.items()]
+    + [pa.field("m_" + k, pa.string()) for k in _STRINGS]
+)
+
+
+def _matrix_to_binary(mat: np.ndarray) -> pa.Array:
+    n = len(mat)
+    data = np.ascontiguousarray(mat).view(np.uint8).reshape(n, -1) if n else np.zeros((0, 0), np.uint8)
+    width = data.shape[1] if n else 0
+    offsets = (np.arange(n + 1, dtype=np.int64) * width).astype(np.int32)
+    return pa.Array.from_buffers(pa.binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data.tobytes())])
+
+
+def _binary_to_matrix(arr: pa.Array | pa.ChunkedArray, dtype: np.dtype) -> np.ndarray:
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    n = len(arr)
+    if n == 0:
+        return np.zeros((0, 0), dtype=dtype)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset: arr.offset + n + 1]
+    raw = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
+    return raw.view(dtype).reshape(n, -1).copy()
+
+
+def arrays_to_table(arrays: OfferArrays) -> pa.Table:
+    """The per-offer arrays as Arrow columns: matrices as fixed-width binary rows."""
+    cols: dict[str, pa.Array] = {}
+    for name in _MATRICES:
+        cols["m_" + name] = _matrix_to_binary(getattr(arrays, name))
+    for name, dtype in _SCALARS.items():
+        v = getattr(arrays, name)
+        cols["m_" + name] = pa.array(v.view(np.int64) if name == "phash" else v.astype(dtype, copy=False))
+    for name in _STRINGS:
+        cols["m_" + name] = pa.array(getattr(arrays, name).tolist(), pa.string())
+    return pa.table(cols)
+
+
+def arrays_from_table(table: pa.Table) -> OfferArrays:
+    """Rebuild :class:`OfferArrays` from :func:`arrays_to_table` columns."""
+    kw: dict[str, np.ndarray] = {}
+    for name, dtype in _MATRICES.items():
+        kw[name] = _binary_to_matrix(table.column("m_" + name), dtype)
+    for name, dtype in _SCALARS.items():
+        v = np.asarray(table.column("m_" + name).to_numpy(), dtype=dtype)
+        kw[name] = v.view(np.uint64) if name == "phash" else v
+    for name in _STRINGS:
+        kw[name] = np.asarray(table.column("m_" + name).to_numpy(zero_copy_only=False), dtype=object)
+    return OfferArrays(**kw)

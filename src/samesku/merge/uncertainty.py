@@ -47,6 +47,7 @@ def cluster_uncertainty(
     probability: np.ndarray,
     weakest_link: np.ndarray,
     arrays: OfferArrays,
+    external_p: np.ndarray | None = None,
 ) -> pa.Table:
     """ε and its components per cluster.
 
@@ -56,6 +57,9 @@ def cluster_uncertainty(
         edges_a, edges_b, probability: every scored pair.
         weakest_link: weakest accepted link per cluster (1.0 when none).
         arrays: per-offer attributes.
+        external_p: per offer, the strongest scored pair to an offer that is not among
+            these offers (an engine that processes clusters in groups passes what the
+            group cannot see); None when the edges given are all there are.
 
     Returns:
         Table with columns epsilon, weakest_link, mean_internal_p, max_external_p,
@@ -72,6 +76,8 @@ def cluster_uncertainty(
         _group_max(ca[~inside], out_p, n_clusters, 0.0),
         _group_max(cb[~inside], out_p, n_clusters, 0.0),
     )
+    if external_p is not None:
+        max_external = np.maximum(max_external, _group_max(cluster_index, np.nan_to_num(external_p), n_clusters, 0.0))
     brands = _distinct_per_group(cluster_index, arrays.brand, n_clusters)
     code_ids = np.unique(arrays.primary_code, return_inverse=True)[1].astype(np.int64)
     code_ids[arrays.primary_code == ""] = -1

@@ -32,8 +32,8 @@ _CODE_RELATED = 75.0     # partial similarity (0-100) above which two codes are 
 class MergeResult:
     """Cluster label per offer and what merging did."""
 
-    labels: np.ndarray                     # int64 root offer per offer
-    weakest_link: np.ndarray               # per offer root: min accepted edge p (1.0 singleton)
+    labels: np.ndarray                     # int64 lowest member row of the offer's cluster
+    weakest_link: np.ndarray               # per label row: min accepted edge p (1.0 singleton)
     merges: int = 0
     refused: dict[str, int] = field(default_factory=dict)
 
@@ -209,8 +209,22 @@ def merge_edges(
         weakest[keep] = min(weakest.get(keep, 1.0), weakest.pop(gone, 1.0), p)
         merges += 1
 
-    labels = np.array([find(i) for i in range(n)], dtype=np.int64)
-    weakest_arr = np.ones(n, dtype=np.float64)
+    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
+    by_root = np.ones(n, dtype=np.float64)
     for r, w in weakest.items():
-        weakest_arr[r] = w
+        by_root[r] = w
+    # canonical labels: the lowest row of each cluster (roots depend on the merge order)
+    labels = canonical_labels(roots)
+    weakest_arr = np.ones(n, dtype=np.float64)
+    weakest_arr[labels] = by_root[roots]
     return MergeResult(labels=labels, weakest_link=weakest_arr, merges=merges, refused=refused)
+
+
+def canonical_labels(labels: np.ndarray) -> np.ndarray:
+    """Relabel clusters by their lowest member row (the same labels from any merge order)."""
+    n = len(labels)
+    if n == 0:
+        return labels.astype(np.int64)
+    low = np.full(int(labels.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(low, labels, np.arange(n, dtype=np.int64))
+    return low[labels]

@@ -1,0 +1,691 @@
+"""The Spark engine: the same stage functions as the local engine, moved by PySpark.
+
+Every decision is made by a stage function of the package, called on Arrow data inside
+``mapInArrow`` (per batch of offers or pairs) or ``groupBy(...).applyInArrow`` (per key
+block, per connected component, per bucket of clusters). This module only reads, shuffles,
+joins, aggregates and writes; it holds no matching logic. The plan, step by step:
+
+1. read Parquet with each row's position (``_metadata.row_index``), convert and validate
+   per batch, find duplicate ids with a window, finish the offers per batch;
+2. fit on the driver from aggregates (brand lead words, token counts, group sizes) and the
+   deterministic sample (smallest :func:`~samesku.fitting.sample_hash`), broadcast the
+   :class:`~samesku.fitting.FittedState`;
+3. analyse, encode and prepare pair-feature columns per batch;
+4. per stage: key rows per batch, one representative per (cluster, key), heavy keys
+   counted and split, candidate pairs per key block, scoring per batch of pairs (joined
+   with both offers' feature columns), connected components of accepted edges by
+   iterative min-label propagation with pointer jumping, constrained merging per
+   component;
+5. outputs per bucket of whole clusters, written as Parquet datasets.
+
+The same input and config give the same clusters as the local engine
+(``tests/engines/test_spark.py`` checks the partition on a synthetic catalog).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from samesku import schema as S
+from samesku.analyse import BrandGazetteer, analyse_offers, load_synonyms
+from samesku.analyse.brand import brands_from_lead_stats, leading_words
+from samesku.config import Config
+from samesku.errors import ConfigError, InputError
+from samesku.fitting import FittedState, fit_codebooks, fit_encoder, sample_hash
+from samesku.io.columns import plan_columns, require_columns
+from samesku.io.parquet_reader import strings_of
+from samesku.io.parsed import INVALID_UTF8
+from samesku.io.paths import check_mapping, detect_format, expand_inputs
+from samesku.io.validate import REASONS, finish_offers, raw_json, row_reason_codes
+from samesku.keys.blocks import (
+    canonical_pairs,
+    key_seed,
+    pair_cosine,
+    pairs_in_block,
+    split_heavy_keys,
+)
+from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for
+from samesku.keys.families import FAMILIES, _title_tokens, embedding_groups
+from samesku.keys.sketches import TokenCounts
+from samesku.match.features import (
+    MATCH_COLUMNS,
+    MATCH_SCHEMA,
+    OfferArrays,
+    TokenIdf,
+    arrays_from_table,
+    arrays_to_table,
+    pair_features,
+    prepare_offers,
+)
+from samesku.match.model import MatchModel, load_model
+from samesku.match.vetoes import apply_vetoes
+from samesku.merge.outputs import build_outputs
+from samesku.merge.union import merge_edges
+from samesku.progress import Reporter, Timer
+
+_REJECT_CODES = (*REASONS, INVALID_UTF8)   # index 0 = valid
+_INTERNAL = (S.ROW_NUMBER, S.SOURCE_FILE)
+
+
+# --- session and schema helpers --------------------------------------------------------------
+def spark_session(config: Config, master: str | None = None) -> Any:
+    """The active Spark session, or a new one whose Python workers run this interpreter."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise ConfigError("the Spark engine needs the 'spark' extra: pip install 'samesku[spark]'") from exc
+    # workers must import pyarrow and samesku: the venv's interpreter, not the system's
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("samesku")
+    master = master or config.spark.master
+    if master:
+        builder = builder.master(master)
+    return (
+        builder.config("spark.pyspark.python", sys.executable)
+        .config("spark.driver.memory", config.spark.driver_memory)
+        .config("spark.sql.shuffle.partitions", str(config.spark.shuffle_partitions))
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(config.spark.max_records_per_batch))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+
+
+def _ddl(schema: pa.Schema) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
+
+
+def _map(df: Any, fn: Any, schema: pa.Schema) -> Any:
+    """``mapInArrow`` with a function of one Arrow table per batch."""
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for rb in batches:
+            out = fn(pa.Table.from_batches([rb]))
+            yield from out.cast(schema).to_batches()
+    return df.mapInArrow(run, _ddl(schema))
+
+
+def _to_arrow(df: Any) -> pa.Table:
+    return df.toArrow()
+
+
+class _Work:
+    """Intermediate datasets, written to Parquet so no stage function runs twice."""
+
+    def __init__(self, spark: Any, root: Path) -> None:
+        self.spark, self.root, self.n = spark, root, 0
+
+    def save(self, df: Any, name: str) -> Any:
+        self.n += 1
+        path = str(self.root / f"{self.n:02d}_{name}")
+        df.write.mode("overwrite").parquet(path)
+        return self.spark.read.parquet(path)
+
+
+# --- 1. read and validate ----------------------------------------------------------------------
+def _read(spark: Any, inputs: list[str | Path], mapping: dict[str, str], config: Config, work: _Work
+          ) -> tuple[Any, Any, int, list[str]]:
+    """(offers, rejected, input rows, passthrough columns) as in :func:`samesku.io.read_offers`."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    files = expand_inputs(inputs)
+    if not files:
+        raise InputError("no input files")
+    if any(detect_format(f) != "parquet" for f in files):
+        # text formats are parsed by the local reader on the driver (one pass, streaming
+        # per file); Parquet is read in parallel below
+        from samesku.io import read_offers
+
+        read = read_offers(files, mapping, max_title_chars=config.max_title_chars)
+        offers = spark.createDataFrame(read.offers)
+        rejected = spark.createDataFrame(read.rejected) if read.rejected.num_rows else None
+        return offers, rejected, read.input_rows, read.passthrough
+    plans: list[tuple[Path, Any, int]] = []
+    passthrough: dict[str, None] = {}
+    offset, parts = 0, []
+    for f in files:
+        columns = pq.read_schema(f).names
+        plan = plan_columns(columns, mapping)
+        require_columns(plan, columns, mapping, str(f))
+        for _, name in plan.passthrough:
+            passthrough.setdefault(name, None)
+        plans.append((f, plan, offset))
+        offset += pq.ParquetFile(f).metadata.num_rows
+    pt = list(passthrough)
+    raw_fields = [pa.field(c, pa.string()) for c in S.CANONICAL_COLUMNS] + [pa.field(c, pa.string()) for c in pt]
+    raw_schema = pa.schema([*raw_fields, pa.field(S.ROW_NUMBER, pa.int64()), pa.field(S.SOURCE_FILE, pa.string()),
+                            pa.field("_reason", pa.int8())])
+    max_chars = config.max_title_chars
+    for f, plan, off in plans:
+        def convert(table: pa.Table, plan: Any = plan, off: int = off, source: str = str(f)) -> pa.Table:
+            rows = table.column("_ri").to_numpy() + off
+            strings, bad = strings_of(table.drop_columns(["_ri"]))
+            out = plan.apply(strings)
+            cols = {name: (out.column(name) if name in out.column_names else pa.nulls(out.num_rows, pa.string()))
+                    for name in [*S.CANONICAL_COLUMNS, *pt]}
+            cols[S.ROW_NUMBER] = pa.array(rows, pa.int64())
+            cols[S.SOURCE_FILE] = pa.repeat(pa.scalar(source, pa.string()), out.num_rows)
+            t = pa.table(cols)
+            codes = row_reason_codes(t, max_chars)
+            codes[bad] = _REJECT_CODES.index(INVALID_UTF8)
+            return t.append_column("_reason", pa.array(codes, pa.int8()))
+        df = spark.read.parquet(str(f)).select("*", F.col("_metadata.row_index").alias("_ri"))
+        parts.append(_map(df, convert, raw_schema))
+    raw = parts[0]
+    for p in parts[1:]:
+        raw = raw.unionByName(p)
+    # duplicates: among otherwise valid rows, every occurrence of an id after the first
+    w = Window.partitionBy(S.OFFER_ID).orderBy(S.ROW_NUMBER)
+    valid = raw.filter(F.col("_reason") == 0).withColumn("_rn", F.row_number().over(w))
+    dup = int(_REJECT_CODES.index("duplicate_offer_id"))
+    raw = valid.withColumn("_reason", F.when(F.col("_rn") > 1, F.lit(dup).cast("tinyint")).otherwise(F.col("_reason"))) \
+        .drop("_rn").unionByName(raw.filter(F.col("_reason") != 0))
+    raw = work.save(raw, "validated")
+
+    def reject(table: pa.Table) -> pa.Table:
+        codes = table.column("_reason").to_numpy()
+        rows = table.drop_columns(["_reason"])
+        raw_text: list[str | None] = list(raw_json(rows))
+        for i in np.flatnonzero(codes == _REJECT_CODES.index(INVALID_UTF8)).tolist():
+            raw_text[i] = None  # as the local reader: the bad bytes have no raw line
+        return pa.table({
+            S.OFFER_ID: rows.column(S.OFFER_ID),
+            S.REASON: pa.array([_REJECT_CODES[c] for c in codes.tolist()], pa.string()),
+            S.RAW_LINE: pa.array(raw_text, pa.string()),
+            S.SOURCE_FILE: rows.column(S.SOURCE_FILE),
+            S.ROW_NUMBER: rows.column(S.ROW_NUMBER),
+        }, schema=S.REJECTED_SCHEMA)
+
+    rejected = _map(raw.filter(F.col("_reason") != 0), reject, S.REJECTED_SCHEMA)
+    offer_schema = finish_offers(pa.table({f.name: pa.array([], f.type) for f in raw_fields}
+                                          | {S.ROW_NUMBER: pa.array([], pa.int64()), S.SOURCE_FILE: pa.array([], pa.string())}), pt).schema
+    offers = _map(raw.filter(F.col("_reason") == 0).drop("_reason"), lambda t: finish_offers(t, pt), offer_schema)
+    return offers, rejected, offset, pt
+
+
+# --- 2./3. fit, analyse, encode ---------------------------------------------------------------
+def _analysed_schema(offers_schema: pa.Schema) -> pa.Schema:
+    fields = [f for f in offers_schema if f.name not in S.ANALYSIS_SCHEMA.names]
+    return pa.schema(fields + list(S.ANALYSIS_SCHEMA))
+
+
+def _gazetteer(spark: Any, offers: Any, config: Config) -> BrandGazetteer:
+    from pyspark.sql import functions as F
+
+    words = _map(offers.select(S.TITLE), lambda t: leading_words(t.column(S.TITLE)),
+                 pa.schema([("first", pa.string()), ("second", pa.string())]))
+    stats = words.groupBy("first").agg(F.count("second").alias("titles"), F.countDistinct("second").alias("distinct_next"))
+    leads = brands_from_lead_stats(_to_arrow(stats.filter(F.col("titles") >= 5)))
+    values = _to_arrow(offers.select(S.BRAND).distinct()).column(S.BRAND).to_pylist()
+    synonyms = load_synonyms(config.brand_synonyms) if config.brand_synonyms else None
+    return BrandGazetteer.from_statistics(values, leads, synonyms)
+
+
+def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer: Timer) -> tuple[Any, FittedState]:
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    from samesku.engines.local import encoder_texts, without_attributes
+
+    with timer.step("learn brands"):
+        gazetteer = _gazetteer(spark, offers, config)
+    schema = _analysed_schema(_arrow_schema(offers))
+
+    def analyse(t: pa.Table) -> pa.Table:
+        out = analyse_offers(t, gazetteer)
+        return out if config.attributes else without_attributes(out)
+
+    with timer.step("analyse"):
+        analysed = work.save(_map(offers, analyse, schema), "analysed")
+    with timer.step("fit encoder"):
+        hashed = _map(analysed.select(S.ROW_NUMBER), lambda t: t.append_column("_sh", pa.array(sample_hash(t.column(S.ROW_NUMBER)))),
+                      pa.schema([(S.ROW_NUMBER, pa.int64()), ("_sh", pa.int64())]))
+        top = hashed.orderBy("_sh", S.ROW_NUMBER).limit(config.encoder.fit_sample)
+        sample = _to_arrow(analysed.join(top, S.ROW_NUMBER)).sort_by([("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
+        encoder = fit_encoder(encoder_texts(sample), config)
+        token_idf = TokenIdf.fit(sample)
+    prepared_schema = pa.schema(list(_arrow_schema(analysed)) + list(MATCH_SCHEMA))
+
+    def prepare(t: pa.Table) -> pa.Table:
+        vectors = encoder.encode(encoder_texts(t))
+        arrays = arrays_to_table(prepare_offers(t, vectors, token_idf))
+        for name in arrays.column_names:
+            t = t.append_column(name, arrays.column(name))
+        return t
+
+    with timer.step("encode"):
+        prepared = work.save(_map(analysed, prepare, prepared_schema), "prepared")
+    with timer.step("fit keys"):
+        tok = _map(prepared.select(S.TITLE_CLEAN), lambda t: pa.table({"h": pa.array(_title_tokens(t)[1], pa.int64())}),
+                   pa.schema([("h", pa.int64())]))
+        counts = _to_arrow(tok.groupBy("h").count())
+        name_df = TokenCounts().update(counts.column("h").to_numpy(), counts.column("count").to_numpy())
+        within = config.blocking.embedding_within_category
+
+        def groups_of(t: pa.Table) -> pa.Table:
+            g = embedding_groups(t, within)
+            return pa.table({S.ROW_NUMBER: t.column(S.ROW_NUMBER), "_g": pa.array(g.tolist(), pa.string()),
+                             "_sh": pa.array(sample_hash(t.column(S.ROW_NUMBER)))})
+
+        grouped = _map(prepared.select(S.ROW_NUMBER, S.CATEGORY), groups_of,
+                       pa.schema([(S.ROW_NUMBER, pa.int64()), ("_g", pa.string()), ("_sh", pa.int64())]))
+        size_t = _to_arrow(grouped.groupBy("_g").count())
+        sizes = dict(zip(size_t.column("_g").to_pylist(), size_t.column("count").to_pylist(), strict=True))
+        need = {g: cells_for(s, config.blocking.embedding_block) * SAMPLE_PER_CELL for g, s in sizes.items()}
+        need = {g: k for g, k in need.items() if k}
+        codebooks: dict[str, np.ndarray] = {}
+        if need:
+            need_df = spark.createDataFrame(pa.table({"_g": list(need), "_need": list(need.values())}))
+            w = Window.partitionBy("_g").orderBy("_sh", S.ROW_NUMBER)
+            picked = grouped.join(F.broadcast(need_df), "_g").withColumn("_rank", F.row_number().over(w)) \
+                .filter(F.col("_rank") <= F.col("_need"))
+            cs = _to_arrow(picked.join(prepared.select(S.ROW_NUMBER, "m_vectors"), S.ROW_NUMBER))
+            cs = cs.sort_by([("_g", "ascending"), ("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
+            vec = _binary_rows(cs.column("m_vectors"), np.float32)
+            codebooks = fit_codebooks(sizes, np.asarray(cs.column("_g").to_pylist(), dtype=object), vec, config)
+    return prepared, FittedState(gazetteer, encoder, token_idf, name_df, codebooks)
+
+
+def _binary_rows(col: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray:
+    from samesku.match.features import _binary_to_matrix
+
+    return _binary_to_matrix(col, np.dtype(dtype))
+
+
+def _arrow_schema(df: Any) -> pa.Schema:
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(df.schema)
+
+
+# --- 4. stages ----------------------------------------------------------------------------------
+_KEY_INPUTS = (S.ROW_NUMBER, "_label", S.TITLE_CLEAN, S.MODEL_CODES, S.GTINS, S.CATEGORY, S.IMAGE_PHASH, "m_vectors")
+_PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
+
+
+def _buckets(n_rows: int, config: Config) -> int:
+    """Groups a per-bucket stage function sees: bounded rows per call whatever the catalog size."""
+    return max(config.spark.shuffle_partitions, int(n_rows // 200_000) + 1)
+
+
+def _centroids(labelled: Any, n_buckets: int) -> Any:
+    """(label, centroid) of every cluster, computed per bucket of whole clusters."""
+    from pyspark.sql import functions as F
+
+    from samesku.keys.candidates import _cluster_centroids
+
+    def fn(t: pa.Table) -> pa.Table:
+        t = t.sort_by(S.ROW_NUMBER)
+        labels = t.column("_label").to_numpy()
+        dense, cent = _cluster_centroids(labels, _binary_rows(t.column("m_vectors"), np.float32))
+        first = np.unique(dense, return_index=True)[1]
+        from samesku.match.features import _matrix_to_binary
+
+        return pa.table({"_label": pa.array(labels[first]), "_cvec": _matrix_to_binary(cent[dense[first]])})
+
+    schema = pa.schema([("_label", pa.int64()), ("_cvec", pa.binary())])
+    return labelled.select(S.ROW_NUMBER, "_label", "m_vectors").withColumn("_bucket", F.col("_label") % n_buckets) \
+        .groupBy("_bucket").applyInArrow(lambda t: fn(t).cast(schema), _ddl(schema))
+
+
+def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ...], config: Config,
+                 fitted: FittedState, seed: int, n_buckets: int, work: _Work) -> tuple[Any, list[dict[str, Any]]]:
+    """Candidate pairs of one stage (rows a < b of different clusters) and per-family statistics."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    bc = config.blocking
+    extra = {"bits": bc.sighash_bits, "bands": bc.phash_bands, "seed": seed, "name_df": fitted.name_df,
+             "codebooks": fitted.codebooks, "within_category": bc.embedding_within_category}
+    labelled = prepared.select(*[c for c in _KEY_INPUTS if c != "_label"]).join(labels, S.ROW_NUMBER)
+    key_schema = pa.schema([("fam", pa.string()), (S.ROW_NUMBER, pa.int64()), ("_label", pa.int64()), ("key", pa.string())])
+
+    def keys_fn(t: pa.Table) -> pa.Table:
+        vectors = _binary_rows(t.column("m_vectors"), np.float32)
+        rows_all = t.column(S.ROW_NUMBER).to_numpy()
+        lab = t.column("_label").to_numpy()
+        parts = []
+        for fam in families:
+            r, k = FAMILIES[fam](t, vectors, bc.max_keys_per_entity, **extra)
+            parts.append(pa.table({"fam": pa.repeat(pa.scalar(fam), len(r)), S.ROW_NUMBER: pa.array(rows_all[r], pa.int64()),
+                                   "_label": pa.array(lab[r], pa.int64()), "key": pa.array(k.tolist(), pa.string())}))
+        return pa.concat_tables(parts) if parts else key_schema.empty_table()
+
+    keyrows = _map(labelled, keys_fn, key_schema)
+    reps = keyrows.groupBy("fam", "key", "_label").agg(F.min(S.ROW_NUMBER).alias("_rep"))
+    ents = work.save(reps.join(_centroids(labelled, n_buckets), "_label"), "entities")
+    sizes = ents.groupBy("fam", "key").count()
+    limit = F.when(F.col("fam") == "embedding", F.lit(bc.embedding_block)).otherwise(F.lit(bc.max_block))
+    heavy_t = _to_arrow(sizes.filter(F.col("count") > limit))
+    heavy: dict[str, dict[str, int]] = {}
+    for fam, key, cnt in zip(heavy_t.column("fam").to_pylist(), heavy_t.column("key").to_pylist(),
+                             heavy_t.column("count").to_pylist(), strict=True):
+        heavy.setdefault(fam, {})[key] = int(cnt)
+    ent_schema = pa.schema([("fam", pa.string()), ("key", pa.string()), ("_label", pa.int64()), ("_rep", pa.int64()),
+                            ("_cvec", pa.binary())])
+    if heavy:
+        def split_fn(t: pa.Table) -> pa.Table:
+            out = []
+            for fam in sorted(set(t.column("fam").to_pylist())):
+                sub = t.filter(pc.equal(t.column("fam"), fam))
+                mb = bc.embedding_block if fam == "embedding" else bc.max_block
+                ent = np.arange(sub.num_rows, dtype=np.int64)
+                keys = np.asarray(sub.column("key").to_pylist(), dtype=object)
+                e2, k2 = split_heavy_keys(ent, keys, _binary_rows(sub.column("_cvec"), np.float32), heavy.get(fam, {}), mb)
+                taken = sub.take(pa.array(e2))
+                out.append(taken.set_column(taken.column_names.index("key"), "key", pa.array(k2.tolist(), pa.string())))
+            return pa.concat_tables(out) if out else ent_schema.empty_table()
+
+        ents = _map(ents.select(*ent_schema.names), split_fn, ent_schema)
+    block_schema = pa.schema([("fam", pa.string()), ("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float32())])
+
+    def block_fn(t: pa.Table) -> pa.Table:
+        t = t.sort_by("_rep")
+        fam, key = t.column("fam")[0].as_py(), t.column("key")[0].as_py()
+        emb = fam == "embedding"
+        k, mb = (bc.embedding_k, bc.embedding_block) if emb else (bc.knn_k, bc.max_block)
+        rep = t.column("_rep").to_numpy()
+        vec = _binary_rows(t.column("_cvec"), np.float32)
+        local = canonical_pairs(pairs_in_block(np.arange(len(rep)), vec, k, mb, key_seed(key, seed)))
+        sims = pair_cosine(vec, local) if len(local) else np.zeros(0, np.float32)
+        a, b = rep[local[:, 0]], rep[local[:, 1]]
+        return pa.table({"fam": pa.repeat(pa.scalar(fam), len(a)), "a": pa.array(np.minimum(a, b)),
+                         "b": pa.array(np.maximum(a, b)), "sim": pa.array(sims, pa.float32())}).cast(block_schema)
+
+    blocked = ents.groupBy("fam", "key").applyInArrow(block_fn, _ddl(block_schema)).dropDuplicates(["fam", "a", "b"])
+    blocked = work.save(blocked, "blocked")
+    emb = blocked.filter(F.col("fam") == "embedding")
+    both = emb.select("a", "b", "sim").unionByName(emb.select(F.col("b").alias("a"), F.col("a").alias("b"), "sim"))
+    w = Window.partitionBy("a").orderBy(F.col("sim").desc(), F.col("b"))
+    top = both.withColumn("_r", F.row_number().over(w)).filter(F.col("_r") <= bc.embedding_k) \
+        .select(F.least("a", "b").alias("a"), F.greatest("a", "b").alias("b")).withColumn("fam", F.lit("embedding"))
+    per_family = blocked.filter(F.col("fam") != "embedding").select("fam", "a", "b").unionByName(top).dropDuplicates(["fam", "a", "b"])
+    la = labels.withColumnRenamed(S.ROW_NUMBER, "a").withColumnRenamed("_label", "_la")
+    lb = labels.withColumnRenamed(S.ROW_NUMBER, "b").withColumnRenamed("_label", "_lb")
+    per_family = work.save(per_family.join(la, "a").join(lb, "b").filter(F.col("_la") != F.col("_lb")).select("fam", "a", "b"),
+                           "family_pairs")
+    fam_counts = dict((r["fam"], int(r["count"])) for r in per_family.groupBy("fam").count().collect())
+    key_counts = {r["fam"]: (int(r["keys"]), int(r["ents"]), int(r["largest"])) for r in
+                  sizes.groupBy("fam").agg(F.count("*").alias("keys"), F.sum("count").alias("ents"),
+                                           F.max("count").alias("largest")).collect()}
+    stats = []
+    for fam in families:
+        nk, ne, lg = key_counts.get(fam, (0, 0, 0))
+        hv = sorted(heavy.get(fam, {}).items(), key=lambda kv: -kv[1])[:20]
+        stats.append({"family": fam, "keys": nk, "entities_with_key": ne, "blocks_all_pairs": 0, "blocks_knn": 0,
+                      "largest_block": lg, "heavy_keys": [{"key": k, "size": v} for k, v in hv],
+                      "pairs": fam_counts.get(fam, 0), "max_pairs_per_entity": 0})
+    return per_family.select("a", "b").distinct(), stats
+
+
+def _score(pairs: Any, prepared: Any, model: MatchModel, config: Config, stage: int) -> Any:
+    """Scored pairs: both offers' feature columns joined, features + model + vetoes per batch."""
+    from pyspark.sql import functions as F
+
+    cols = list(MATCH_COLUMNS)
+    left = prepared.select(F.col(S.ROW_NUMBER).alias("a"), *[F.col(c).alias("a_" + c) for c in cols])
+    right = prepared.select(F.col(S.ROW_NUMBER).alias("b"), *[F.col(c).alias("b_" + c) for c in cols])
+    joined = pairs.join(left, "a").join(right, "b")
+    schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), (S.MATCH_PROBABILITY, pa.float32()),
+                        ("model_probability", pa.float32()), ("veto", pa.string()), ("stage", pa.int8())])
+
+    def fn(t: pa.Table) -> pa.Table:
+        m = t.num_rows
+        la = arrays_from_table(pa.table({c: t.column("a_" + c) for c in cols}))
+        lb = arrays_from_table(pa.table({c: t.column("b_" + c) for c in cols}))
+        arrays = OfferArrays(**{f: np.concatenate([getattr(la, f), getattr(lb, f)]) for f in OfferArrays.__dataclass_fields__})
+        x = pair_features(arrays, np.arange(m), m + np.arange(m), workers=1)
+        p = model.predict(x, threads=1)
+        after, reason, _ = apply_vetoes(p, x, config.match)
+        return pa.table({"a": t.column("a"), "b": t.column("b"), S.MATCH_PROBABILITY: pa.array(after, pa.float32()),
+                         "model_probability": pa.array(p, pa.float32()),
+                         "veto": pa.array([r or None for r in reason.tolist()], pa.string()),
+                         "stage": pa.array(np.full(m, stage, np.int8))})
+
+    return _map(joined, fn, schema)
+
+
+def _components(spark: Any, edges: Any, config: Config, work: _Work) -> Any:
+    """(row, comp) for rows in accepted edges: comp = lowest row of the connected component.
+
+    Min-label propagation with pointer jumping: each round a vertex takes the lowest label
+    among its neighbours, then the label of its label; rounds ~ log of the longest path.
+    """
+    from pyspark.sql import functions as F
+
+    e = edges.select("a", "b")
+    e = work.save(e.unionByName(e.select(F.col("b").alias("a"), F.col("a").alias("b"))), "cc_edges")
+    lab = work.save(e.groupBy("a").agg(F.min("b").alias("m")).select(F.col("a").alias("v"), F.least("a", "m").alias("c")), "cc")
+    for _ in range(config.spark.component_iterations):
+        nb = e.join(lab.select(F.col("v").alias("b"), F.col("c").alias("cb")), "b").groupBy("a").agg(F.min("cb").alias("m"))
+        new = lab.join(nb.withColumnRenamed("a", "v"), "v", "left").select("v", F.least("c", F.coalesce("m", "c")).alias("c"))
+        jump = new.alias("x").join(new.alias("y"), F.col("x.c") == F.col("y.v")) \
+            .select(F.col("x.v").alias("v"), F.least(F.col("x.c"), F.col("y.c")).alias("c"))
+        jump = work.save(jump, "cc")
+        changed = jump.join(lab.withColumnRenamed("c", "c0"), "v").filter(F.col("c") != F.col("c0")).limit(1).count()
+        lab = jump
+        if changed == 0:
+            return lab.select(F.col("v").alias(S.ROW_NUMBER), F.col("c").alias("_comp"))
+    raise ConfigError(f"connected components did not converge in {config.spark.component_iterations} rounds")
+
+
+_REFUSED = ("gtin", "model_code", "count", "amount", "seller", "support")
+
+
+def _merge(spark: Any, edges: Any, prepared: Any, n_rows: int, config: Config, work: _Work) -> tuple[Any, dict[str, int]]:
+    """(row, label, weakest) of every offer and refused-merge counts, merged per component."""
+    from pyspark.sql import functions as F
+
+    thr = config.match.threshold
+    acc = edges.filter(F.col(S.MATCH_PROBABILITY) >= thr)
+    comps = _components(spark, acc, config, work)
+    n_b = _buckets(n_rows, config)
+    members = prepared.select(S.ROW_NUMBER, *MATCH_COLUMNS).join(comps, S.ROW_NUMBER).withColumn("_bucket", F.col("_comp") % n_b)
+    ca = comps.select(F.col(S.ROW_NUMBER).alias("a"), F.col("_comp").alias("_ca"))
+    cb = comps.select(F.col(S.ROW_NUMBER).alias("b"), F.col("_comp").alias("_cb"))
+    inner = edges.join(ca, "a").join(cb, "b").filter(F.col("_ca") == F.col("_cb")) \
+        .select("a", "b", S.MATCH_PROBABILITY, (F.col("_ca") % n_b).alias("_bucket"))
+    schema = pa.schema([(S.ROW_NUMBER, pa.int64()), ("_label", pa.int64()), ("_weakest", pa.float64()),
+                        *[(f"_refused_{k}", pa.int64()) for k in _REFUSED]])
+
+    def fn(mem: pa.Table, edg: pa.Table) -> pa.Table:
+        mem = mem.sort_by(S.ROW_NUMBER)
+        rows = mem.column(S.ROW_NUMBER).to_numpy()
+        arrays = arrays_from_table(mem.select(list(MATCH_COLUMNS)))
+        a = np.searchsorted(rows, edg.column("a").to_numpy())
+        b = np.searchsorted(rows, edg.column("b").to_numpy())
+        res = merge_edges(len(rows), a, b, edg.column(S.MATCH_PROBABILITY).to_numpy().astype(np.float64), arrays,
+                          config.merge, thr)
+        out = {S.ROW_NUMBER: pa.array(rows), "_label": pa.array(rows[res.labels]),
+               "_weakest": pa.array(res.weakest_link[res.labels])}
+        for k in _REFUSED:
+            v = np.zeros(len(rows), np.int64)
+            if len(v):
+                v[0] = res.refused.get(k, 0)
+            out[f"_refused_{k}"] = pa.array(v)
+        return pa.table(out).cast(schema)
+
+    merged = members.groupBy("_bucket").cogroup(inner.groupBy("_bucket")).applyInArrow(fn, _ddl(schema))
+    merged = work.save(merged, "merged")
+    refused_row = merged.agg(*[F.sum(f"_refused_{k}").alias(k) for k in _REFUSED]).collect()[0]
+    refused = {k: int(refused_row[k] or 0) for k in _REFUSED}
+    labels = prepared.select(S.ROW_NUMBER).join(merged.select(S.ROW_NUMBER, "_label", "_weakest"), S.ROW_NUMBER, "left") \
+        .select(S.ROW_NUMBER, F.coalesce("_label", S.ROW_NUMBER).alias("_label"), F.coalesce("_weakest", F.lit(1.0)).alias("_weakest"))
+    return work.save(labels, "labels"), refused
+
+
+# --- 5. outputs ---------------------------------------------------------------------------------
+def _outputs(prepared: Any, labels: Any, edges: Any, passthrough: list[str], n_rows: int, config: Config) -> tuple[Any, Any]:
+    """(assignments, clusters) computed by :func:`build_outputs` per bucket of whole clusters."""
+    from pyspark.sql import functions as F
+
+    n_b = _buckets(n_rows, config)
+    la = labels.select(F.col(S.ROW_NUMBER).alias("a"), F.col("_label").alias("_la"))
+    lb = labels.select(F.col(S.ROW_NUMBER).alias("b"), F.col("_label").alias("_lb"))
+    e = edges.join(la, "a").join(lb, "b")
+    inner = e.filter(F.col("_la") == F.col("_lb")).select("a", "b", S.MATCH_PROBABILITY, (F.col("_la") % n_b).alias("_bucket"))
+    cross = e.filter(F.col("_la") != F.col("_lb"))
+    ext = cross.select(F.col("a").alias(S.ROW_NUMBER), S.MATCH_PROBABILITY) \
+        .unionByName(cross.select(F.col("b").alias(S.ROW_NUMBER), S.MATCH_PROBABILITY)) \
+        .groupBy(S.ROW_NUMBER).agg(F.max(S.MATCH_PROBABILITY).alias("_ext"))
+    offer_cols = [c for c in (S.OFFER_ID, S.TITLE, S.BRAND_NORM, S.FLAGS, *passthrough) if c in prepared.columns]
+    members = prepared.select(S.ROW_NUMBER, *offer_cols, *MATCH_COLUMNS).join(labels, S.ROW_NUMBER) \
+        .join(ext, S.ROW_NUMBER, "left").withColumn("_bucket", F.col("_label") % n_b)
+
+    def build(mem: pa.Table, edg: pa.Table) -> tuple[pa.Table, pa.Table]:
+        mem = mem.sort_by(S.ROW_NUMBER)
+        rows = mem.column(S.ROW_NUMBER).to_numpy()
+        lab = np.searchsorted(rows, mem.column("_label").to_numpy())
+        weakest = np.ones(len(rows))
+        weakest[lab] = mem.column("_weakest").to_numpy()
+        ext_p = np.asarray(mem.column("_ext").to_numpy(zero_copy_only=False), dtype=np.float64)
+        a = np.searchsorted(rows, edg.column("a").to_numpy())
+        b = np.searchsorted(rows, edg.column("b").to_numpy())
+        p = edg.column(S.MATCH_PROBABILITY).to_numpy().astype(np.float64)
+        return build_outputs(mem.select(offer_cols), arrays_from_table(mem.select(list(MATCH_COLUMNS))), lab, a, b, p,
+                             weakest, passthrough, np.nan_to_num(ext_p, nan=0.0))
+
+    probe = members.limit(1).toArrow()
+    a0, c0 = build(probe, pa.table({"a": pa.array([], pa.int64()), "b": pa.array([], pa.int64()),
+                                    S.MATCH_PROBABILITY: pa.array([], pa.float32())}))
+    grouped = members.groupBy("_bucket").cogroup(inner.groupBy("_bucket"))
+    assignments = grouped.applyInArrow(lambda m, e: build(m, e)[0].cast(a0.schema), _ddl(a0.schema))
+    grouped = members.groupBy("_bucket").cogroup(inner.groupBy("_bucket"))
+    clusters = grouped.applyInArrow(lambda m, e: build(m, e)[1].cast(c0.schema), _ddl(c0.schema))
+    return assignments, clusters
+
+
+def run_spark(
+    inputs: list[str | Path],
+    out_dir: str | Path,
+    config: Config,
+    mapping: dict[str, str] | None = None,
+    model: MatchModel | None = None,
+    reporter: Reporter | None = None,
+    master: str | None = None,
+    spark: Any = None,
+) -> dict[str, Any]:
+    """Cluster offers with Spark and write the run directory (datasets are Parquet folders).
+
+    Args:
+        inputs: Parquet files/folders (read in parallel) or CSV/JSON Lines (read on the driver).
+        out_dir: run directory (local path or any Hadoop URI Spark can write; the summary,
+            report and model files are written locally).
+        config: run configuration (``config.spark`` holds the engine's settings).
+        mapping: canonical column name -> source column name.
+        model: match model (default: ``config.match.model_path`` or the shipped one).
+        reporter: progress reporter.
+        master: Spark master URL (overrides ``config.spark.master``).
+        spark: an existing SparkSession to use.
+
+    Returns:
+        The summary dict (also written as summary.json).
+    """
+    from pyspark.sql import functions as F
+
+    from samesku.pipeline import peak_rss_mb
+    from samesku.report import write_report
+
+    t0 = time.perf_counter()
+    config = config.validate()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    timer = Timer(reporter)
+    spark = spark or spark_session(config, master)
+    work = _Work(spark, out / "_work")
+    model = model or load_model(config.match.model_path)
+    mapping = check_mapping(mapping)
+    with timer.step("read"):
+        offers, rejected, input_rows, passthrough = _read(spark, inputs, mapping, config, work)
+        offers = work.save(offers, "offers")
+    n_rows = offers.count()
+    prepared, fitted = _fit_and_prepare(spark, offers, config, work, timer)
+    labels = prepared.select(S.ROW_NUMBER, F.col(S.ROW_NUMBER).alias("_label"))
+    edges = None
+    stage_stats: list[dict[str, Any]] = []
+    refused: dict[str, int] = {}
+    n_buckets = _buckets(n_rows, config)
+    for si, families in enumerate(config.blocking.stages, start=1):
+        with timer.step(f"stage {si} candidates"):
+            pairs, fam_stats = _stage_pairs(spark, prepared, labels.select(S.ROW_NUMBER, "_label"), families, config,
+                                            fitted, config.seed + si, n_buckets, work)
+            if edges is not None:
+                pairs = pairs.join(edges.select("a", "b"), ["a", "b"], "left_anti")
+            pairs = work.save(pairs, f"pairs_{si}")
+            n_pairs = pairs.count()
+        with timer.step(f"stage {si} match", n_pairs):
+            scored = work.save(_score(pairs, prepared, model, config, si), f"scored_{si}")
+        edges = scored if edges is None else work.save(edges.unionByName(scored), "edges")
+        with timer.step(f"stage {si} merge"):
+            labels, refused = _merge(spark, edges, prepared, n_rows, config, work)
+        stage_stats.append({
+            "stage": si, "families": list(families), "candidate_pairs": int(n_pairs),
+            "pairs_per_offer": float(n_pairs / max(n_rows, 1)),
+            "accepted_pairs": int(scored.filter(F.col(S.MATCH_PROBABILITY) >= config.match.threshold).count()),
+            "clusters_after": int(labels.select("_label").distinct().count()), "families_detail": fam_stats,
+        })
+    assert edges is not None
+    with timer.step("outputs"):
+        assignments, clusters = _outputs(prepared, labels, edges, passthrough, n_rows, config)
+        assignments = work.save(assignments, "assignments")
+        clusters = work.save(clusters, "clusters")
+        assignments.write.mode("overwrite").parquet(str(out / "assignments.parquet"))
+        clusters.write.mode("overwrite").parquet(str(out / "clusters.parquet"))
+        ids = prepared.select(S.ROW_NUMBER, S.OFFER_ID)
+        edges.join(ids.select(F.col(S.ROW_NUMBER).alias("a"), F.col(S.OFFER_ID).alias("offer_id_a")), "a") \
+            .join(ids.select(F.col(S.ROW_NUMBER).alias("b"), F.col(S.OFFER_ID).alias("offer_id_b")), "b") \
+            .select("offer_id_a", "offer_id_b", S.MATCH_PROBABILITY, "model_probability", "veto", "stage") \
+            .write.mode("overwrite").parquet(str(out / "edges.parquet"))
+        rej = rejected if rejected is not None else spark.createDataFrame(S.REJECTED_SCHEMA.empty_table())
+        rej.write.mode("overwrite").parquet(str(out / "rejected.parquet"))
+        prepared.drop(*MATCH_COLUMNS).write.mode("overwrite").parquet(str(out / "offers.parquet"))
+    from samesku.keys.encoder import CharNgramEncoder
+
+    if isinstance(fitted.encoder, CharNgramEncoder):
+        fitted.encoder.save(out / "encoder.npz")
+    fitted.token_idf.save(out / "token_idf.npz")
+    model.save(out / "model.json")
+    n_rejected = rej.count()
+    reasons = {r[S.REASON]: int(r["count"]) for r in rej.groupBy(S.REASON).count().collect()}
+    flags = {r["f"]: int(r["count"]) for r in assignments.select(F.explode(S.FLAGS).alias("f")).groupBy("f").count().collect()}
+    vetoes = {r["veto"]: int(r["count"]) for r in edges.filter(F.col("veto").isNotNull()).groupBy("veto").count().collect()}
+    csum = clusters.agg(F.count("*").alias("n"), F.sum(F.when(F.col("size") > 1, 1).otherwise(0)).alias("multi"),
+                        F.max("size").alias("largest")).collect()[0]
+    wall = time.perf_counter() - t0
+    n_assigned = assignments.count()
+    summary: dict[str, Any] = {
+        "engine": "spark", "spark_master": spark.sparkContext.master,
+        "input_rows": int(input_rows), "assigned": int(n_assigned), "rejected": int(n_rejected),
+        "rejected_by_reason": reasons, "flags": flags, "clusters": int(csum["n"]), "multi_offer_clusters": int(csum["multi"] or 0),
+        "largest_cluster": int(csum["largest"] or 0), "candidate_pairs": int(edges.count()), "stages": stage_stats,
+        "vetoes": vetoes, "refused_merges": refused, "seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
+        "wall_seconds": round(wall, 3), "offers_per_second": round(n_assigned / wall, 1) if wall > 0 else None,
+        "peak_rss_mb": round(peak_rss_mb(), 1), "model": model.metadata.get("name", "custom"),
+        "config": config.to_dict(),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    small = _to_arrow(clusters.select(S.CLUSTER_ID, "size", "epsilon"))
+    worst = _to_arrow(clusters.filter(F.col("size") > 1).orderBy(F.col("epsilon").desc(), S.CLUSTER_ID).limit(25).select(S.CLUSTER_ID))
+    titles = _to_arrow(assignments.join(spark.createDataFrame(worst), S.CLUSTER_ID).join(prepared.select(S.OFFER_ID, S.TITLE), S.OFFER_ID)
+                       .select(S.CLUSTER_ID, S.TITLE))
+    members: dict[str, list[str]] = {}
+    for c, t in zip(titles.column(S.CLUSTER_ID).to_pylist(), titles.column(S.TITLE).to_pylist(), strict=True):
+        if len(members.setdefault(c, [])) < 8:
+            members[c].append(t)
+    write_report(out / "report.html", summary, small, pa.table({S.OFFER_ID: pa.array([], pa.string()),
+                                                                 S.CLUSTER_ID: pa.array([], pa.string())}), {}, members=members)
+    return summary
