@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from samesku.errors import SameskuError
+from samesku.errors import ConfigError, SameskuError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cluster product offers into same-product groups.")
 console = Console(stderr=True)
@@ -82,6 +82,8 @@ def cluster_cmd(
     config: Annotated[Path | None, typer.Option("--config", help="TOML config file")] = None,
     map_: MapOpt = None,
     model: Annotated[Path | None, typer.Option("--model", help="match model file (default: shipped model)")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (in-process) or spark (PySpark)")] = "local",
+    spark_master: Annotated[str | None, typer.Option("--spark-master", help="Spark master URL, e.g. local[2], yarn")] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Cluster offers; write assignments, clusters, edges, rejected, summary.json, report.html."""
@@ -95,11 +97,13 @@ def cluster_cmd(
         if model:
             cfg = dataclasses.replace(cfg, match=dataclasses.replace(cfg.match, model_path=str(model)))
         mapping = parse_mapping(map_ or [])
+        if engine not in ("local", "spark"):
+            raise ConfigError(f"--engine must be 'local' or 'spark', not {engine!r}")
         if quiet:
-            summary = cluster(inputs, out, cfg, mapping)
+            summary = cluster(inputs, out, cfg, mapping, engine=engine, spark_master=spark_master)
         else:
             with RichReporter() as rep:
-                summary = cluster(inputs, out, cfg, mapping, reporter=rep)
+                summary = cluster(inputs, out, cfg, mapping, reporter=rep, engine=engine, spark_master=spark_master)
     except SameskuError as exc:
         _fail(exc)
         return

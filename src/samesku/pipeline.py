@@ -89,6 +89,8 @@ def cluster(
     mapping: dict[str, str] | None = None,
     model: MatchModel | None = None,
     reporter: Reporter | None = None,
+    engine: str = "local",
+    spark_master: str | None = None,
 ) -> dict[str, Any]:
     """Cluster offers from files and write the run directory.
 
@@ -99,12 +101,18 @@ def cluster(
         mapping: canonical column name -> source column name.
         model: a match model (default: ``config.match.model_path`` or the shipped model).
         reporter: progress reporter (silent when None).
+        engine: ``local`` (in-process) or ``spark`` (PySpark; see :mod:`samesku.engines.spark`).
+        spark_master: Spark master URL for the Spark engine (default: ``config.spark.master``).
 
     Returns:
         The summary dict (also written as summary.json).
     """
     t0 = time.perf_counter()
     config = (config or Config()).validate()
+    if engine == "spark":
+        from samesku.engines.spark import run_spark
+
+        return run_spark(list(inputs), out_dir, config, mapping, model, reporter, master=spark_master)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     state = run_local(list(inputs), config, mapping, model, reporter)

@@ -425,7 +425,7 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
     stats = []
     for fam in families:
         nk, ne, lg = key_counts.get(fam, (0, 0, 0))
-        hv = sorted(heavy.get(fam, {}).items(), key=lambda kv: -kv[1])[:20]
+        hv = sorted(heavy.get(fam, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:20]
         stats.append({"family": fam, "keys": nk, "entities_with_key": ne, "blocks_all_pairs": 0, "blocks_knn": 0,
                       "largest_block": lg, "heavy_keys": [{"key": k, "size": v} for k, v in hv],
                       "pairs": fam_counts.get(fam, 0), "max_pairs_per_entity": 0})

@@ -274,6 +274,7 @@ def block_pairs(
     exact = np.bincount(code0, minlength=len(uniq0))
     pos = {k: i for i, k in enumerate(uniq0.tolist())}
     heavy = [(k, int(exact[pos[k]])) for k, _ in heavy if k in pos and exact[pos[k]] > max_block]
+    heavy.sort(key=lambda kv: (-kv[1], kv[0]))
     stats.heavy_keys = heavy[:20]
     entity, keys = split_heavy_keys(entity, keys, vectors, dict(heavy), max_block)
     uniq, key_code = encode_keys(keys)
