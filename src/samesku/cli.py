@@ -221,6 +221,8 @@ def train_cmd(
     map_: MapOpt = None,
     config: Annotated[Path | None, typer.Option("--config", help="TOML config file")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    monotone: Annotated[bool, typer.Option(
+        "--monotone/--no-monotone", help="monotone feature constraints (for models used far from their labels)")] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Train a match model (LightGBM, calibrated) from offers labelled with cluster ids."""
@@ -231,10 +233,11 @@ def train_cmd(
         cfg = _config(config)
         mapping = parse_mapping(map_ or [])
         if quiet:
-            model, metrics = train_from_offers(labels, truth_column, cfg, mapping, seed=seed)
+            model, metrics = train_from_offers(labels, truth_column, cfg, mapping, seed=seed, monotone=monotone)
         else:
             with RichReporter() as rep:
-                model, metrics = train_from_offers(labels, truth_column, cfg, mapping, seed=seed, reporter=rep)
+                model, metrics = train_from_offers(labels, truth_column, cfg, mapping, seed=seed, reporter=rep,
+                                                   monotone=monotone)
     except SameskuError as exc:
         _fail(exc)
         return

@@ -100,8 +100,10 @@ def train_model(
     y: np.ndarray,
     groups: np.ndarray,
     seed: int = 0,
-    num_boost_round: int = 200,
+    num_boost_round: int = 100,
     metadata: dict[str, Any] | None = None,
+    monotone: bool = True,
+    learning_rate: float = 0.1,
 ) -> tuple[MatchModel, dict[str, float]]:
     """Train LightGBM with a cluster-disjoint validation split and isotonic calibration.
 
@@ -112,8 +114,16 @@ def train_model(
             entirely in training or entirely in validation, so the validation score is not
             inflated by near-copies of training pairs.
         seed: makes training deterministic.
-        num_boost_round: boosting rounds (early stopping on the validation split).
+        num_boost_round: boosting rounds (early stopping on the validation split); scoring
+            cost grows with the number of trees (100 at 0.1 matched 200 at 0.05 in validation).
         metadata: stored in the model file.
+        monotone: constrain each feature's effect to its sign in ``MONOTONE`` (a larger
+            similarity never lowers the probability). It costs accuracy in the training
+            domain (PriceRunner, even clusters' own validation split: AP 0.88 vs 0.91) and
+            buys sane behaviour on catalogs unlike the training data: on for the default
+            model (trained on synthetic data, used everywhere), off for a model trained on
+            the user's own labels.
+        learning_rate: LightGBM shrinkage.
 
     Returns:
         (model, validation metrics).
@@ -124,7 +134,7 @@ def train_model(
     val = np.isin(groups, val_groups)
     params = {
         "objective": "binary",
-        "learning_rate": 0.05,
+        "learning_rate": learning_rate,
         "num_leaves": 31,
         "min_data_in_leaf": 50,
         "feature_fraction": 0.9,
@@ -136,9 +146,10 @@ def train_model(
         "force_row_wise": True,
         "num_threads": 2,
         "verbose": -1,
-        "monotone_constraints": [MONOTONE.get(f, 0) for f in FEATURES],
-        "monotone_constraints_method": "advanced",
     }
+    if monotone:
+        params["monotone_constraints"] = [MONOTONE.get(f, 0) for f in FEATURES]
+        params["monotone_constraints_method"] = "advanced"
     dtrain = lgb.Dataset(x[~val], y[~val], feature_name=list(FEATURES), free_raw_data=False)
     dval = lgb.Dataset(x[val], y[val], reference=dtrain)
     booster = lgb.train(

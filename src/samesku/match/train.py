@@ -63,11 +63,16 @@ def train_from_offers(
     seed: int = 0,
     reporter: Reporter | None = None,
     metadata: dict[str, Any] | None = None,
+    monotone: bool = False,
 ) -> tuple[MatchModel, dict[str, float]]:
-    """Train a calibrated LightGBM match model from offers labelled with cluster ids."""
+    """Train a calibrated LightGBM match model from offers labelled with cluster ids.
+
+    ``monotone`` (off by default here: the labels are the domain the model will score)
+    is explained in :func:`samesku.match.model.train_model`.
+    """
     x, y, groups = training_pairs(inputs, truth_column, config, mapping, reporter)
     if y.sum() == 0 or y.sum() == len(y):
         raise InputError("training needs both matching and non-matching candidate pairs")
-    meta = {"training_pairs": int(len(y)), "positive_pairs": int(y.sum()), "seed": seed}
+    meta = {"training_pairs": int(len(y)), "positive_pairs": int(y.sum()), "seed": seed, "monotone": monotone}
     meta.update(metadata or {})
-    return train_model(x, y, groups, seed=seed, metadata=meta)
+    return train_model(x, y, groups, seed=seed, metadata=meta, monotone=monotone)

@@ -108,17 +108,20 @@ def merge_edges(
         threshold: match probability at which a pair is an edge.
         initial_labels: cluster labels from an earlier stage to continue from.
     """
-    parent = np.arange(n, dtype=np.int64) if initial_labels is None else initial_labels.astype(np.int64).copy()
+    # root_of[x] is x's cluster root, kept current on every union (the smaller side is
+    # relabelled: O(n log n) in total) so a root lookup is one array read, and the support
+    # check below is a vectorised comparison instead of a find() per neighbour
+    root_of = np.arange(n, dtype=np.int64) if initial_labels is None else initial_labels.astype(np.int64).copy()
     members: dict[int, list[int]] = {}
     profiles: dict[int, _Profile] = {}
     weakest: dict[int, float] = {}
     if initial_labels is not None:
-        order0 = np.argsort(parent, kind="stable")
-        bounds = np.r_[0, np.flatnonzero(np.diff(parent[order0])) + 1, n]
+        order0 = np.argsort(root_of, kind="stable")
+        bounds = np.r_[0, np.flatnonzero(np.diff(root_of[order0])) + 1, n]
         for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
             if hi - lo > 1:
                 ids = order0[lo:hi].tolist()
-                root = int(parent[ids[0]])
+                root = int(root_of[ids[0]])
                 members[root] = ids
                 prof = _Profile(arrays, ids[0])
                 for i in ids[1:]:
@@ -132,14 +135,6 @@ def merge_edges(
     order = np.argsort(a_all, kind="stable")
     adj_to, adj_p = b_all[order], p_all[order]
     indptr = np.r_[0, np.cumsum(np.bincount(a_all, minlength=n))]
-
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = int(parent[root])
-        while parent[x] != root:
-            parent[x], x = root, int(parent[x])
-        return root
 
     def size(r: int) -> int:
         m = members.get(r)
@@ -156,14 +151,13 @@ def merge_edges(
         if len(ids) > _SUPPORT_SAMPLE:
             step = len(ids) / _SUPPORT_SAMPLE
             ids = [ids[int(k * step)] for k in range(_SUPPORT_SAMPLE)]
-        total, count = 0.0, 0
-        for i in ids:
-            lo, hi = indptr[i], indptr[i + 1]
-            for j, p in zip(adj_to[lo:hi].tolist(), adj_p[lo:hi].tolist(), strict=True):
-                if find(j) == big:
-                    total += p
-                    count += 1
-        return total / count if count else 0.0
+        sel = np.concatenate([np.arange(indptr[i], indptr[i + 1]) for i in ids])
+        if len(sel) == 0:
+            return 0.0
+        hit = root_of[adj_to[sel]] == big
+        count = int(hit.sum())
+        # summed in the same order as a loop over the members' neighbours
+        return float(sum(adj_p[sel][hit].tolist())) / count if count else 0.0
 
     refused = {"gtin": 0, "model_code": 0, "count": 0, "amount": 0, "seller": 0, "support": 0}
     accepted = probability >= threshold
@@ -171,7 +165,7 @@ def merge_edges(
     idx = idx[np.lexsort((edges_b[idx], edges_a[idx], -probability[idx]))]
     merges = 0
     for a, b, p in zip(edges_a[idx].tolist(), edges_b[idx].tolist(), probability[idx].tolist(), strict=True):
-        ra, rb = find(a), find(b)
+        ra, rb = int(root_of[a]), int(root_of[b])
         if ra == rb:
             continue
         pa_, pb_ = profile(ra), profile(rb)
@@ -202,14 +196,15 @@ def merge_edges(
                 continue
         # union by size: the bigger root stays
         keep, gone = (ra, rb) if sa >= sb else (rb, ra)
-        parent[gone] = keep
-        members.setdefault(keep, [keep]).extend(members.pop(gone, [gone]))
+        moved = members.pop(gone, [gone])
+        root_of[moved] = keep
+        members.setdefault(keep, [keep]).extend(moved)
         profile(keep).absorb(profile(gone))
         profiles.pop(gone, None)
         weakest[keep] = min(weakest.get(keep, 1.0), weakest.pop(gone, 1.0), p)
         merges += 1
 
-    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
+    roots = root_of
     by_root = np.ones(n, dtype=np.float64)
     for r, w in weakest.items():
         by_root[r] = w
