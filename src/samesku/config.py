@@ -109,6 +109,7 @@ class Config:
     merge: MergeConfig = field(default_factory=MergeConfig)
     spark: SparkConfig = field(default_factory=SparkConfig)
     chunk_rows: int = 100_000      # offers analysed/encoded per chunk (bounds memory)
+    workers: int = 0               # processes for analysis and encoding; 0 = one per core, 1 = in-process
     # False drops every extracted attribute (counts, amounts, model codes, GTINs, brands,
     # colours, variants) and keeps only the clean title: the talk's ablation, for measuring
     # what the attributes are worth. Never useful in production.

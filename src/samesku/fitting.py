@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from samesku.analyse import BrandGazetteer
+from samesku.analyse.placeholders import Placeholders
 from samesku.config import Config
 from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for, fit_codebook, group_seed
 from samesku.keys.encoder import TextEncoder, make_encoder
@@ -40,6 +41,7 @@ class FittedState:
     token_idf: TokenIdf
     name_df: TokenCounts | CountMinSketch
     codebooks: dict[str, np.ndarray] = field(default_factory=dict)  # embedding group -> unit centroids
+    placeholders: Placeholders = field(default_factory=Placeholders)
 
 
 def sample_hash(rows: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -16,8 +16,10 @@ import pyarrow.compute as pc
 
 from samesku import schema as S
 from samesku._arrays import unique_int
-from samesku.analyse import BrandGazetteer, analyse_offers, load_synonyms
+from samesku.analyse import BrandGazetteer, load_synonyms
+from samesku.analyse.placeholders import Placeholders, detect_placeholders, mask_placeholders
 from samesku.config import Config
+from samesku.engines.pool import map_chunks, worker_count
 from samesku.fitting import (
     FittedState,
     fit_codebooks,
@@ -30,7 +32,7 @@ from samesku.keys.blocks import BlockStats
 from samesku.keys.candidates import stage_candidates
 from samesku.keys.encoder import TextEncoder
 from samesku.keys.families import embedding_groups, name_token_counts, normalised_code_lists
-from samesku.match.features import OfferArrays, TokenIdf, prepare_offers
+from samesku.match.features import OfferArrays, TokenIdf, arrays_from_table
 from samesku.match.model import MatchModel, load_model
 from samesku.match.score import score_pairs
 from samesku.merge.outputs import build_outputs
@@ -58,6 +60,7 @@ class PipelineState:
     model: MatchModel | None = None
     encoder: TextEncoder | None = None
     token_idf: TokenIdf | None = None
+    placeholders: Placeholders | None = None
 
 
 def learn_gazetteer(offers: pa.Table, config: Config) -> BrandGazetteer:
@@ -67,15 +70,17 @@ def learn_gazetteer(offers: pa.Table, config: Config) -> BrandGazetteer:
 
 
 def analyse_in_chunks(offers: pa.Table, gazetteer: BrandGazetteer, config: Config, timer: Timer) -> pa.Table:
-    """Analyse offers chunk by chunk (each offer depends only on itself and the gazetteer)."""
-    parts = []
+    """Analyse offers chunk by chunk, in ``config.workers`` processes (each offer depends
+    only on itself and the gazetteer)."""
+    state = {"gazetteer": gazetteer, "attributes": config.attributes}
     with timer.step("analyse", offers.num_rows) as rep:
-        for lo in range(0, offers.num_rows, config.chunk_rows):
-            chunk = offers.slice(lo, config.chunk_rows)
-            parts.append(analyse_offers(chunk, gazetteer))
-            rep.advance(chunk.num_rows)
-    table = pa.concat_tables(parts).combine_chunks() if parts else analyse_offers(offers, gazetteer)
-    return table if config.attributes else without_attributes(table)
+        parts = list(map_chunks("analyse", offers, config.chunk_rows, _workers(offers, config), state, rep.advance))
+    return pa.concat_tables(parts).combine_chunks() if len(parts) > 1 else parts[0]
+
+
+def _workers(offers: pa.Table, config: Config) -> int:
+    # starting a process costs about a second: only worth it for large inputs
+    return worker_count(config.workers) if offers.num_rows >= 2 * config.chunk_rows else 1
 
 
 def without_attributes(offers: pa.Table) -> pa.Table:
@@ -109,16 +114,16 @@ def encoder_texts(offers: pa.Table) -> list[str]:
     return pc.binary_join_element_wise(brand, title, pc.fill_null(joined, ""), " ").to_pylist()
 
 
-def encode_in_chunks(offers: pa.Table, encoder: TextEncoder, config: Config, timer: Timer) -> np.ndarray:
-    """Encode every offer chunk by chunk."""
-    texts = encoder_texts(offers)
-    out = np.zeros((len(texts), encoder.dims), dtype=np.float32)
-    with timer.step("encode", len(texts)) as rep:
-        for lo in range(0, len(texts), config.chunk_rows):
-            hi = min(len(texts), lo + config.chunk_rows)
-            out[lo:hi] = encoder.encode(texts[lo:hi])
-            rep.advance(hi - lo)
-    return out
+def encode_and_prepare(offers: pa.Table, encoder: TextEncoder, token_idf: TokenIdf, config: Config,
+                       timer: Timer) -> OfferArrays:
+    """Title vectors and pair-feature arrays of every offer, chunk by chunk, in worker processes."""
+    state = {"encoder": encoder, "token_idf": token_idf}
+    with timer.step("encode", offers.num_rows) as rep:
+        parts = [arrays_from_table(t) for _, t in
+                 map_chunks("encode_prepare", offers, config.chunk_rows, _workers(offers, config), state, rep.advance)]
+    if len(parts) == 1:
+        return parts[0]
+    return OfferArrays(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in OfferArrays.__dataclass_fields__})
 
 
 @dataclass
@@ -146,7 +151,11 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
         sample = offers.take(pa.array(sample_positions(rows, config.encoder.fit_sample)))
         encoder = fit_encoder(encoder_texts(sample), config)
         token_idf = TokenIdf.fit(sample)
-    vectors = encode_in_chunks(offers, encoder, config, timer)
+    arrays = encode_and_prepare(offers, encoder, token_idf, config, timer)
+    vectors = arrays.vectors
+    with timer.step("placeholders"):
+        placeholders = detect_placeholders(offers, vectors)
+        mask_placeholders(arrays, placeholders)
     with timer.step("fit keys"):
         name_df = name_token_counts(offers)
         groups = embedding_groups(offers, config.blocking.embedding_within_category)
@@ -154,9 +163,7 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
         sizes = {str(g): int(c) for g, c in zip(uniq.tolist(), counts.tolist(), strict=True)}
         gpos = group_sample_positions(groups, rows, sizes, config)
         codebooks = fit_codebooks(sizes, groups[gpos], vectors[gpos], config)
-    fitted = FittedState(gazetteer, encoder, token_idf, name_df, codebooks)
-    with timer.step("prepare pair features"):
-        arrays = prepare_offers(offers, vectors, token_idf)
+    fitted = FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders)
     return PreparedOffers(offers, vectors, arrays, fitted)
 
 
@@ -190,7 +197,8 @@ def run_stages(
     for si, families in enumerate(config.blocking.stages, start=1):
         with timer.step(f"stage {si} candidates"):
             cand = stage_candidates(offers, vectors, families, labels, config.blocking, seed=config.seed + si,
-                                    name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks)
+                                    name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks,
+                                    placeholders=prep.fitted.placeholders)
             # a pair an earlier stage scored is not scored again
             code = cand.pairs[:, 0] * n + cand.pairs[:, 1] if len(cand.pairs) else np.empty(0, np.int64)
             fresh = ~np.isin(code, seen, assume_unique=False) if len(seen) else np.ones(len(code), bool)
@@ -259,6 +267,7 @@ def run_local(
         model=model,
         encoder=encoder,
         token_idf=prep.fitted.token_idf,
+        placeholders=prep.fitted.placeholders,
     )
 
 

@@ -40,6 +40,14 @@ import pyarrow.parquet as pq
 from samesku import schema as S
 from samesku.analyse import BrandGazetteer, analyse_offers, load_synonyms
 from samesku.analyse.brand import brands_from_lead_stats, leading_words
+from samesku.analyse.placeholders import MIN_OFFERS as PLACEHOLDER_MIN_OFFERS
+from samesku.analyse.placeholders import (
+    Placeholders,
+    coherence,
+    identifier_rows,
+    mask_placeholders,
+    placeholders_from_coherence,
+)
 from samesku.config import Config
 from samesku.errors import ConfigError, InputError
 from samesku.fitting import FittedState, fit_codebooks, fit_encoder, sample_hash
@@ -269,6 +277,15 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
 
     with timer.step("encode"):
         prepared = work.save(_map(analysed, prepare, prepared_schema), "prepared")
+    with timer.step("placeholders"):
+        placeholders = _placeholders(prepared)
+        if placeholders.gtins or placeholders.phashes:
+            def mask(t: pa.Table) -> pa.Table:
+                masked = arrays_to_table(mask_placeholders(arrays_from_table(t.select(list(MATCH_COLUMNS))), placeholders))
+                for name in ("m_gtins", "m_has_phash"):
+                    t = t.set_column(t.column_names.index(name), name, masked.column(name))
+                return t
+            prepared = work.save(_map(prepared, mask, prepared_schema), "prepared_masked")
     with timer.step("fit keys"):
         tok = _map(prepared.select(S.TITLE_CLEAN), lambda t: pa.table({"h": pa.array(_title_tokens(t)[1], pa.int64())}),
                    pa.schema([("h", pa.int64())]))
@@ -297,7 +314,32 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
             cs = cs.sort_by([("_g", "ascending"), ("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
             vec = _binary_rows(cs.column("m_vectors"), np.float32)
             codebooks = fit_codebooks(sizes, np.asarray(cs.column("_g").to_pylist(), dtype=object), vec, config)
-    return prepared, FittedState(gazetteer, encoder, token_idf, name_df, codebooks)
+    return prepared, FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders)
+
+
+def _placeholders(prepared: Any) -> Placeholders:
+    """Placeholder identifiers: values held by many offers whose titles are unrelated."""
+    from pyspark.sql import functions as F
+
+    def rows_of(t: pa.Table) -> pa.Table:
+        kinds, values, pos = identifier_rows(t)
+        return pa.table({"kind": pa.array(kinds.tolist(), pa.string()), "value": pa.array(values.tolist(), pa.string()),
+                         S.ROW_NUMBER: pa.array(t.column(S.ROW_NUMBER).to_numpy()[pos], pa.int64())})
+
+    rows_schema = pa.schema([("kind", pa.string()), ("value", pa.string()), (S.ROW_NUMBER, pa.int64())])
+    ids = _map(prepared.select(S.ROW_NUMBER, S.GTINS, S.IMAGE_PHASH), rows_of, rows_schema)
+    frequent = ids.groupBy("kind", "value").count().filter(F.col("count") >= PLACEHOLDER_MIN_OFFERS).drop("count")
+    held = ids.join(F.broadcast(frequent), ["kind", "value"]).join(prepared.select(S.ROW_NUMBER, "m_vectors"), S.ROW_NUMBER)
+    out_schema = pa.schema([("kind", pa.string()), ("value", pa.string()), ("offers", pa.int64()), ("coherence", pa.float64())])
+
+    def coh(t: pa.Table) -> pa.Table:
+        t = t.sort_by(S.ROW_NUMBER)
+        return pa.table({"kind": [t.column("kind")[0].as_py()], "value": [t.column("value")[0].as_py()],
+                         "offers": [t.num_rows], "coherence": [coherence(_binary_rows(t.column("m_vectors"), np.float32))]})
+
+    got = _to_arrow(held.groupBy("kind", "value").applyInArrow(lambda t: coh(t).cast(out_schema), _ddl(out_schema)))
+    return placeholders_from_coherence(got.column("kind").to_pylist(), got.column("value").to_pylist(),
+                                       got.column("offers").to_pylist(), got.column("coherence").to_pylist())
 
 
 def _binary_rows(col: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray:
@@ -350,7 +392,8 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
 
     bc = config.blocking
     extra = {"bits": bc.sighash_bits, "bands": bc.phash_bands, "seed": seed, "name_df": fitted.name_df,
-             "codebooks": fitted.codebooks, "within_category": bc.embedding_within_category}
+             "codebooks": fitted.codebooks, "within_category": bc.embedding_within_category,
+             "placeholders": fitted.placeholders}
     labelled = prepared.select(*[c for c in _KEY_INPUTS if c != "_label"]).join(labels, S.ROW_NUMBER)
     key_schema = pa.schema([("fam", pa.string()), (S.ROW_NUMBER, pa.int64()), ("_label", pa.int64()), ("key", pa.string())])
 
@@ -672,7 +715,7 @@ def run_spark(
         "input_rows": int(input_rows), "assigned": int(n_assigned), "rejected": int(n_rejected),
         "rejected_by_reason": reasons, "flags": flags, "clusters": int(csum["n"]), "multi_offer_clusters": int(csum["multi"] or 0),
         "largest_cluster": int(csum["largest"] or 0), "candidate_pairs": int(edges.count()), "stages": stage_stats,
-        "vetoes": vetoes, "refused_merges": refused, "seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
+        "vetoes": vetoes, "refused_merges": refused, "placeholders": fitted.placeholders.to_dict(), "seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
         "wall_seconds": round(wall, 3), "offers_per_second": round(n_assigned / wall, 1) if wall > 0 else None,
         "peak_rss_mb": round(peak_rss_mb(), 1), "model": model.metadata.get("name", "custom"),
         "config": config.to_dict(),

@@ -15,6 +15,7 @@ import pyarrow as pa
 import scipy.sparse as sp
 
 from samesku._arrays import unique_int_inverse
+from samesku.analyse.placeholders import Placeholders
 from samesku.config import BlockingConfig
 from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs, encode_keys
 from samesku.keys.families import FAMILIES, KeyRows
@@ -63,6 +64,7 @@ def stage_candidates(
     seed: int = 0,
     name_df: TokenCounts | CountMinSketch | None = None,
     codebooks: dict[str, np.ndarray] | None = None,
+    placeholders: Placeholders | None = None,
 ) -> StageCandidates:
     """Candidate pairs between different clusters for one stage.
 
@@ -79,12 +81,14 @@ def stage_candidates(
         seed: mixed into the seeds of block splits and hashes.
         name_df: the run's Count-Min sketch of title tokens (``name`` family).
         codebooks: the run's embedding codebooks (``embedding`` family).
+        placeholders: identifier values that are never keys.
     """
     n = offers.num_rows
     dense, centroids = _cluster_centroids(cluster_of, vectors) if n else (np.empty(0, np.int64), vectors)
     parts, stats = [], []
     extra = {"bits": config.sighash_bits, "bands": config.phash_bands, "seed": seed, "name_df": name_df,
-             "codebooks": codebooks, "within_category": config.embedding_within_category}
+             "codebooks": codebooks, "within_category": config.embedding_within_category,
+             "placeholders": placeholders}
     for fam in families:
         rows, keys = FAMILIES[fam](offers, vectors, config.max_keys_per_entity, **extra)
         embedding = fam == "embedding"

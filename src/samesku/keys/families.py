@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from samesku import schema as S
 from samesku._arrays import unique_int
+from samesku.analyse.placeholders import Placeholders
 from samesku.keys.codebook import assign_cells
 from samesku.keys.sketches import CountMinSketch, TokenCounts
 
@@ -51,9 +52,15 @@ def normalised_code_lists(offers: pa.Table) -> pa.ListArray:
     return pa.ListArray.from_arrays(offsets, flat, mask=codes.is_null())
 
 
-def gtin_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object) -> KeyRows:
-    """One key per valid GTIN of the offer."""
-    return _from_list_column(offers.column(S.GTINS), "g:", max_keys)
+def gtin_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, placeholders: Placeholders | None = None,
+              **_: object) -> KeyRows:
+    """One key per valid GTIN of the offer (placeholder GTINs are not keys)."""
+    rows, keys = _from_list_column(offers.column(S.GTINS), "g:", max_keys)
+    if placeholders is not None and placeholders.gtins and len(keys):
+        drop = {"g:" + g for g in placeholders.gtins}
+        keep = np.fromiter((k not in drop for k in keys.tolist()), dtype=bool, count=len(keys))
+        rows, keys = rows[keep], keys[keep]
+    return rows, keys
 
 
 def code_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object) -> KeyRows:
@@ -180,15 +187,17 @@ def sighash_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, bits: int
     return rows.astype(np.int64), keys
 
 
-def phash_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, bands: int = 4, **_: object) -> KeyRows:
+def phash_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, bands: int = 4,
+               placeholders: Placeholders | None = None, **_: object) -> KeyRows:
     """Bands of the 64-bit image hash: two hashes within Hamming distance bands-1 share a band."""
     col = offers.column(S.IMAGE_PHASH).combine_chunks()
     values = col.to_pylist()
+    skip = placeholders.phashes if placeholders is not None else frozenset()
     rows_l: list[int] = []
     keys_l: list[str] = []
     width = 16 // bands
     for i, h in enumerate(values):
-        if not h or len(h) != 16:
+        if not h or len(h) != 16 or h.lower() in skip:
             continue
         for b in range(bands):
             rows_l.append(i)

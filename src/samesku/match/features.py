@@ -265,6 +265,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
 
     Row-wise: each offer's arrays depend only on the offer and the fitted ``idf`` (fitted
     on these offers when None), so any batch of offers can be prepared on its own.
+    Placeholder identifiers are masked afterwards (:func:`samesku.analyse.placeholders.mask_placeholders`).
     """
     n = offers.num_rows
     if idf is None:

@@ -43,7 +43,8 @@ def training_pairs(
     families = tuple(dict.fromkeys(f for stage in config.blocking.stages for f in stage))
     with timer.step("candidates"):
         cand = stage_candidates(offers, vectors, families, identity, config.blocking, config.seed,
-                                name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks)
+                                name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks,
+                                placeholders=prep.fitted.placeholders)
         pairs = canonical_pairs(cand.pairs)
     truth = np.asarray(offers.column(truth_column).cast("string").to_numpy(zero_copy_only=False), dtype=object)
     with timer.step("features", len(pairs)):

@@ -1,0 +1,83 @@
+"""Worker processes for the local engine's per-offer stages (analysis, encoding, features).
+
+Those stages are Python-heavy (regular expressions, n-gram hashing) and hold the GIL, so
+the local engine runs them in a pool of processes, one chunk of offers per task. Workers
+are *spawned* (not forked): LightGBM and FAISS use OpenMP, whose runtime is not safe in a
+forked child. Each worker receives the fitted state once (pool initializer); tasks carry
+only their chunk (Arrow tables pickle through Arrow IPC).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+_STATE: dict[str, Any] = {}
+
+
+def _init(state: dict[str, Any]) -> None:
+    # one BLAS / OpenMP thread per worker: the pool is the parallelism
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    _STATE.clear()
+    _STATE.update(state)
+
+
+def _analyse(chunk: pa.Table) -> pa.Table:
+    from samesku.analyse import analyse_offers
+    from samesku.engines.local import without_attributes
+
+    out = analyse_offers(chunk, _STATE["gazetteer"])
+    return out if _STATE["attributes"] else without_attributes(out)
+
+
+def _encode_prepare(chunk: pa.Table) -> tuple[np.ndarray, pa.Table]:
+    from samesku.engines.local import encoder_texts
+    from samesku.match.features import arrays_to_table, prepare_offers
+
+    vectors = _STATE["encoder"].encode(encoder_texts(chunk))
+    return vectors, arrays_to_table(prepare_offers(chunk, vectors, _STATE["token_idf"]))
+
+
+TASKS: dict[str, Callable[[pa.Table], Any]] = {"analyse": _analyse, "encode_prepare": _encode_prepare}
+
+
+def worker_count(requested: int) -> int:
+    """Processes to use: ``requested``, or one per core when 0."""
+    return requested if requested > 0 else max(1, os.cpu_count() or 1)
+
+
+def map_chunks(task: str, table: pa.Table, chunk_rows: int, workers: int, state: dict[str, Any],
+               advance: Callable[[int], None] | None = None) -> Iterator[Any]:
+    """Results of ``TASKS[task]`` on consecutive chunks of ``table``, in order.
+
+    With one worker (or a single chunk) the task runs in this process.
+    """
+    bounds = list(range(0, table.num_rows, chunk_rows)) or [0]
+    if workers <= 1 or len(bounds) <= 1:
+        _init_in_process(state)
+        for lo in bounds:
+            chunk = table.slice(lo, chunk_rows)
+            yield TASKS[task](chunk)
+            if advance:
+                advance(chunk.num_rows)
+        return
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(bounds)), mp_context=ctx, initializer=_init,
+                             initargs=(state,)) as pool:
+        futures = [pool.submit(TASKS[task], table.slice(lo, chunk_rows)) for lo in bounds]
+        for lo, fut in zip(bounds, futures, strict=True):
+            yield fut.result()
+            if advance:
+                advance(min(chunk_rows, table.num_rows - lo))
+
+
+def _init_in_process(state: dict[str, Any]) -> None:
+    _STATE.clear()
+    _STATE.update(state)
