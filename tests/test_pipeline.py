@@ -129,3 +129,16 @@ def test_an_input_column_named_cluster_id_never_shadows_the_prediction(tmp_path)
     assert table.column_names.count("cluster_id") == 1
     assert table.column("cluster_id_input").to_pylist() == ["7", "7", "8"]
     assert set(table.column("cluster_id").to_pylist()).isdisjoint({"7", "8"})
+
+
+def test_bridge_offers_mixing_two_products_do_not_chain_clusters(tmp_path):
+    """5% of offers name a second product; the constrained merge must not chain them."""
+    from samesku.metrics import align_predictions, evaluate_partition
+
+    cat = tmp_path / "bridges.parquet"
+    write_catalog(cat, 8000, seed=7, bridge_rate=0.05)
+    cluster([cat], tmp_path / "run", Config())
+    aligned = align_predictions(pq.read_table(tmp_path / "run" / "assignments.parquet"), pq.read_table(cat), truth_col="truth")
+    m = evaluate_partition(aligned.predicted, aligned.truth)
+    assert m["largest_predicted_cluster"] <= 1.5 * m["largest_true_cluster"]
+    assert m["pairwise_precision"] > 0.9

@@ -29,6 +29,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,48 @@ def _map(df: Any, fn: Any, schema: pa.Schema) -> Any:
 
 def _to_arrow(df: Any) -> pa.Table:
     return df.toArrow()
+
+
+class _StepTimer(Timer):
+    """A timer whose steps are also Spark job groups, so shuffle bytes can be told per step."""
+
+    def __init__(self, spark: Any, reporter: Reporter | None) -> None:
+        super().__init__(reporter)
+        self._sc = spark.sparkContext
+
+    @contextmanager
+    def step(self, name: str, total: int | None = None) -> Iterator[Reporter]:
+        self._sc.setJobGroup(name, name)
+        with super().step(name, total) as rep:
+            yield rep
+
+
+def shuffle_bytes_by_step(spark: Any) -> dict[str, dict[str, int]]:
+    """Shuffle bytes written/read per pipeline step, from the Spark UI's REST API (empty if off)."""
+    import urllib.request
+
+    sc = spark.sparkContext
+    url = sc.uiWebUrl
+    if not url:
+        return {}
+    base = f"{url}/api/v1/applications/{sc.applicationId}"
+    try:
+        with urllib.request.urlopen(f"{base}/jobs", timeout=10) as r:
+            jobs = json.loads(r.read())
+        with urllib.request.urlopen(f"{base}/stages", timeout=10) as r:
+            stages = {st["stageId"]: st for st in json.loads(r.read())}
+    except OSError:
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    for job in jobs:
+        group = job.get("jobGroup") or "other"
+        acc = out.setdefault(group, {"shuffle_write_bytes": 0, "shuffle_read_bytes": 0})
+        for sid in job.get("stageIds", []):
+            st = stages.get(sid)
+            if st is not None and st.get("status") == "COMPLETE":
+                acc["shuffle_write_bytes"] += int(st.get("shuffleWriteBytes", 0))
+                acc["shuffle_read_bytes"] += int(st.get("shuffleReadBytes", 0))
+    return out
 
 
 class _Work:
@@ -518,7 +561,7 @@ def _components(spark: Any, edges: Any, config: Config, work: _Work) -> Any:
         new = lab.join(nb.withColumnRenamed("a", "v"), "v", "left").select("v", F.least("c", F.coalesce("m", "c")).alias("c"))
         jump = new.alias("x").join(new.alias("y"), F.col("x.c") == F.col("y.v")) \
             .select(F.col("x.v").alias("v"), F.least(F.col("x.c"), F.col("y.c")).alias("c"))
-        jump = work.save(jump, "cc")
+        jump = work.save(jump, "cc")   # cuts the lineage each round
         changed = jump.join(lab.withColumnRenamed("c", "c0"), "v").filter(F.col("c") != F.col("c0")).limit(1).count()
         lab = jump
         if changed == 0:
@@ -647,8 +690,8 @@ def run_spark(
     config = config.validate()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    timer = Timer(reporter)
     spark = spark or spark_session(config, master)
+    timer = _StepTimer(spark, reporter)
     work = _Work(spark, out / "_work")
     model = model or load_model(config.match.model_path)
     mapping = check_mapping(mapping)
@@ -718,6 +761,7 @@ def run_spark(
         "vetoes": vetoes, "refused_merges": refused, "placeholders": fitted.placeholders.to_dict(), "seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
         "wall_seconds": round(wall, 3), "offers_per_second": round(n_assigned / wall, 1) if wall > 0 else None,
         "peak_rss_mb": round(peak_rss_mb(), 1), "model": model.metadata.get("name", "custom"),
+        "shuffle_bytes": shuffle_bytes_by_step(spark),
         "config": config.to_dict(),
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from samesku.config import MergeConfig
 from samesku.match.features import AMOUNT_RTOL, OfferArrays
+from samesku.merge.profiles import Profile
 
 _SUPPORT_SAMPLE = 32     # members of the smaller cluster read for the average support
 _CODE_RELATED = 75.0     # partial similarity (0-100) above which two codes are related
@@ -38,36 +39,12 @@ class MergeResult:
     refused: dict[str, int] = field(default_factory=dict)
 
 
-class _Profile:
-    """Identity attributes of one cluster, for cannot-link checks."""
-
-    __slots__ = ("gtins", "codes", "counts", "amounts", "sellers")
-
-    def __init__(self, arrays: OfferArrays, i: int) -> None:
-        g = arrays.gtins[i]
-        self.gtins = set(g[g != -1].tolist())
-        code = arrays.primary_code[i]
-        self.codes = {code} if code else set()
-        c = arrays.count[i]
-        self.counts = set() if np.isnan(c) else {float(c)}
-        am, un = arrays.amount[i], int(arrays.unit[i])
-        self.amounts = set() if (np.isnan(am) or un < 0) else {(un, float(am))}
-        s = int(arrays.seller[i])
-        self.sellers = {s} if s >= 0 else set()
-
-    def absorb(self, other: _Profile) -> None:
-        self.gtins |= other.gtins
-        self.codes |= other.codes
-        self.counts |= other.counts
-        self.amounts |= other.amounts
-        self.sellers |= other.sellers
-
-
 def _codes_conflict(a: set[str], b: set[str]) -> bool:
     if not a or not b or a & b:
         return False
-    for x in list(a)[:8]:
-        for y in list(b)[:8]:
+    # sorted: a set's iteration order of strings changes with the process's hash seed
+    for x in sorted(a)[:8]:
+        for y in sorted(b)[:8]:
             if fuzz.partial_ratio(x, y) >= _CODE_RELATED:
                 return False
     return True
@@ -113,7 +90,7 @@ def merge_edges(
     # check below is a vectorised comparison instead of a find() per neighbour
     root_of = np.arange(n, dtype=np.int64) if initial_labels is None else initial_labels.astype(np.int64).copy()
     members: dict[int, list[int]] = {}
-    profiles: dict[int, _Profile] = {}
+    profiles: dict[int, Profile] = {}
     weakest: dict[int, float] = {}
     if initial_labels is not None:
         order0 = np.argsort(root_of, kind="stable")
@@ -123,9 +100,9 @@ def merge_edges(
                 ids = order0[lo:hi].tolist()
                 root = int(root_of[ids[0]])
                 members[root] = ids
-                prof = _Profile(arrays, ids[0])
+                prof = Profile(arrays, ids[0])
                 for i in ids[1:]:
-                    prof.absorb(_Profile(arrays, i))
+                    prof.absorb(Profile(arrays, i))
                 profiles[root] = prof
 
     # adjacency of every scored pair, CSR, for the average-support check
@@ -140,10 +117,10 @@ def merge_edges(
         m = members.get(r)
         return len(m) if m is not None else 1
 
-    def profile(r: int) -> _Profile:
+    def profile(r: int) -> Profile:
         prof = profiles.get(r)
         if prof is None:
-            prof = profiles[r] = _Profile(arrays, r)
+            prof = profiles[r] = Profile(arrays, r)
         return prof
 
     def support(small: int, big: int) -> float:
@@ -169,7 +146,7 @@ def merge_edges(
         if ra == rb:
             continue
         pa_, pb_ = profile(ra), profile(rb)
-        if config.cannot_link_gtin and pa_.gtins and pb_.gtins and not (pa_.gtins & pb_.gtins):
+        if config.cannot_link_gtin and pa_.gtins and pb_.gtins and not pa_.gtins.intersects(pb_.gtins):
             refused["gtin"] += 1
             continue
         if config.cannot_link_count and pa_.counts and pb_.counts and not (pa_.counts & pb_.counts):
@@ -182,7 +159,7 @@ def merge_edges(
             refused["model_code"] += 1
             continue
         need = config.avg_threshold
-        shared_seller = bool(pa_.sellers & pb_.sellers)
+        shared_seller = pa_.sellers.intersects(pb_.sellers)
         if shared_seller and config.seller_constraint == "hard":
             refused["seller"] += 1
             continue
