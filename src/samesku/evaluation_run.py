@@ -61,6 +61,33 @@ def edge_pr_curve(edges: pa.Table, offer_truth: dict[str, Any], true_pairs: int)
     return rows
 
 
+def uncertainty_auc(assignments: pa.Table, clusters: pa.Table, aligned: Any) -> dict[str, float]:
+    """How well each cluster's ε ranks impure clusters (holding offers of several true products).
+
+    Returns ROC AUC of ε against "impure" over all predicted clusters and over multi-offer
+    clusters only (a singleton is never impure), or nothing when one class is empty.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    truth_of = dict(zip(aligned.offer_ids.to_pylist(), aligned.truth.tolist(), strict=True))
+    labels: dict[str, set[int]] = {}
+    for oid, cid in zip(assignments.column(S.OFFER_ID).to_pylist(), assignments.column(S.CLUSTER_ID).to_pylist(), strict=True):
+        t = truth_of.get(oid)
+        if t is not None:
+            labels.setdefault(cid, set()).add(t)
+    cids = clusters.column(S.CLUSTER_ID).to_pylist()
+    eps = np.asarray(clusters.column("epsilon").to_numpy(), dtype=np.float64)
+    size = np.asarray(clusters.column("size").to_numpy())
+    impure = np.array([len(labels.get(c, ())) > 1 for c in cids], dtype=bool)
+    out: dict[str, float] = {"impure_clusters": float(impure.sum())}
+    if 0 < impure.sum() < len(impure):
+        out["epsilon_auc_impure"] = float(roc_auc_score(impure, eps))
+    multi = size > 1
+    if 0 < impure[multi].sum() < multi.sum():
+        out["epsilon_auc_impure_multi"] = float(roc_auc_score(impure[multi], eps[multi]))
+    return out
+
+
 def evaluate_run(
     run: str | Path, truth: str | Path, truth_column: str, truth_id: str = S.OFFER_ID, blocking: bool = False
 ) -> dict[str, Any]:
@@ -78,6 +105,10 @@ def evaluate_run(
     aligned = align_predictions(assignments, truth_table, truth_col=truth_column)
     result: dict[str, Any] = evaluate_partition(aligned.predicted, aligned.truth)
     result.update(aligned.counts())
+    clusters_path = run / "clusters.parquet" if run.is_dir() else None
+    if clusters_path is not None and clusters_path.exists():
+        result.update(uncertainty_auc(pq.read_table(assignments_path, columns=[S.OFFER_ID, S.CLUSTER_ID]),
+                                      pq.read_table(clusters_path, columns=[S.CLUSTER_ID, "size", "epsilon"]), aligned))
     edges_path = run / "edges.parquet" if run.is_dir() else None
     if edges_path is not None and edges_path.exists():
         edges = pq.read_table(edges_path)
