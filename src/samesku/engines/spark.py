@@ -25,17 +25,12 @@ The same input and config give the same clusters as the local engine
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from samesku import schema as S
@@ -50,140 +45,41 @@ from samesku.analyse.placeholders import (
     placeholders_from_coherence,
 )
 from samesku.config import Config
-from samesku.errors import ConfigError, InputError
+from samesku.engines.spark_base import (
+    _arrow_schema,
+    _binary_rows,
+    _ddl,
+    _map,
+    _StepTimer,
+    _to_arrow,
+    _Work,
+    shuffle_bytes_by_step,
+    spark_session,
+)
+from samesku.engines.spark_stages import _buckets, _merge, _outputs, _score, _stage_pairs
+from samesku.errors import InputError
 from samesku.fitting import FittedState, fit_codebooks, fit_encoder, sample_hash
 from samesku.io.columns import plan_columns, require_columns
 from samesku.io.parquet_reader import strings_of
 from samesku.io.parsed import INVALID_UTF8
 from samesku.io.paths import check_mapping, detect_format, expand_inputs
 from samesku.io.validate import REASONS, finish_offers, raw_json, row_reason_codes
-from samesku.keys.blocks import (
-    canonical_pairs,
-    key_seed,
-    pair_cosine,
-    pairs_in_block,
-    split_heavy_keys,
-)
 from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for
-from samesku.keys.families import FAMILIES, _title_tokens, embedding_groups
+from samesku.keys.families import _title_tokens, embedding_groups
 from samesku.keys.sketches import TokenCounts
 from samesku.match.features import (
     MATCH_COLUMNS,
     MATCH_SCHEMA,
-    OfferArrays,
     TokenIdf,
     arrays_from_table,
     arrays_to_table,
-    pair_features,
     prepare_offers,
 )
 from samesku.match.model import MatchModel, load_model
-from samesku.match.vetoes import apply_vetoes
-from samesku.merge.outputs import build_outputs
-from samesku.merge.union import merge_edges
 from samesku.progress import Reporter, Timer
 
 _REJECT_CODES = (*REASONS, INVALID_UTF8)   # index 0 = valid
 _INTERNAL = (S.ROW_NUMBER, S.SOURCE_FILE)
-
-
-# --- session and schema helpers --------------------------------------------------------------
-def spark_session(config: Config, master: str | None = None) -> Any:
-    """The active Spark session, or a new one whose Python workers run this interpreter."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise ConfigError("the Spark engine needs the 'spark' extra: pip install 'samesku[spark]'") from exc
-    # workers must import pyarrow and samesku: the venv's interpreter, not the system's
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName("samesku")
-    master = master or config.spark.master
-    if master:
-        builder = builder.master(master)
-    return (
-        builder.config("spark.pyspark.python", sys.executable)
-        .config("spark.driver.memory", config.spark.driver_memory)
-        .config("spark.sql.shuffle.partitions", str(config.spark.shuffle_partitions))
-        .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(config.spark.max_records_per_batch))
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-
-
-def _ddl(schema: pa.Schema) -> Any:
-    from pyspark.sql.pandas.types import from_arrow_schema
-
-    return from_arrow_schema(schema)
-
-
-def _map(df: Any, fn: Any, schema: pa.Schema) -> Any:
-    """``mapInArrow`` with a function of one Arrow table per batch."""
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for rb in batches:
-            out = fn(pa.Table.from_batches([rb]))
-            yield from out.cast(schema).to_batches()
-    return df.mapInArrow(run, _ddl(schema))
-
-
-def _to_arrow(df: Any) -> pa.Table:
-    return df.toArrow()
-
-
-class _StepTimer(Timer):
-    """A timer whose steps are also Spark job groups, so shuffle bytes can be told per step."""
-
-    def __init__(self, spark: Any, reporter: Reporter | None) -> None:
-        super().__init__(reporter)
-        self._sc = spark.sparkContext
-
-    @contextmanager
-    def step(self, name: str, total: int | None = None) -> Iterator[Reporter]:
-        self._sc.setJobGroup(name, name)
-        with super().step(name, total) as rep:
-            yield rep
-
-
-def shuffle_bytes_by_step(spark: Any) -> dict[str, dict[str, int]]:
-    """Shuffle bytes written/read per pipeline step, from the Spark UI's REST API (empty if off)."""
-    import urllib.request
-
-    sc = spark.sparkContext
-    url = sc.uiWebUrl
-    if not url:
-        return {}
-    base = f"{url}/api/v1/applications/{sc.applicationId}"
-    try:
-        with urllib.request.urlopen(f"{base}/jobs", timeout=10) as r:
-            jobs = json.loads(r.read())
-        with urllib.request.urlopen(f"{base}/stages", timeout=10) as r:
-            stages = {st["stageId"]: st for st in json.loads(r.read())}
-    except OSError:
-        return {}
-    out: dict[str, dict[str, int]] = {}
-    for job in jobs:
-        group = job.get("jobGroup") or "other"
-        acc = out.setdefault(group, {"shuffle_write_bytes": 0, "shuffle_read_bytes": 0})
-        for sid in job.get("stageIds", []):
-            st = stages.get(sid)
-            if st is not None and st.get("status") == "COMPLETE":
-                acc["shuffle_write_bytes"] += int(st.get("shuffleWriteBytes", 0))
-                acc["shuffle_read_bytes"] += int(st.get("shuffleReadBytes", 0))
-    return out
-
-
-class _Work:
-    """Intermediate datasets, written to Parquet so no stage function runs twice."""
-
-    def __init__(self, spark: Any, root: Path) -> None:
-        self.spark, self.root, self.n = spark, root, 0
-
-    def save(self, df: Any, name: str) -> Any:
-        self.n += 1
-        path = str(self.root / f"{self.n:02d}_{name}")
-        df.write.mode("overwrite").parquet(path)
-        return self.spark.read.parquet(path)
 
 
 # --- 1. read and validate ----------------------------------------------------------------------
@@ -383,276 +279,6 @@ def _placeholders(prepared: Any) -> Placeholders:
     got = _to_arrow(held.groupBy("kind", "value").applyInArrow(lambda t: coh(t).cast(out_schema), _ddl(out_schema)))
     return placeholders_from_coherence(got.column("kind").to_pylist(), got.column("value").to_pylist(),
                                        got.column("offers").to_pylist(), got.column("coherence").to_pylist())
-
-
-def _binary_rows(col: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray:
-    from samesku.match.features import _binary_to_matrix
-
-    return _binary_to_matrix(col, np.dtype(dtype))
-
-
-def _arrow_schema(df: Any) -> pa.Schema:
-    from pyspark.sql.pandas.types import to_arrow_schema
-
-    return to_arrow_schema(df.schema)
-
-
-# --- 4. stages ----------------------------------------------------------------------------------
-_KEY_INPUTS = (S.ROW_NUMBER, "_label", S.TITLE_CLEAN, S.MODEL_CODES, S.GTINS, S.CATEGORY, S.IMAGE_PHASH, "m_vectors")
-_PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
-
-
-def _buckets(n_rows: int, config: Config) -> int:
-    """Groups a per-bucket stage function sees: bounded rows per call whatever the catalog size."""
-    return max(config.spark.shuffle_partitions, int(n_rows // 200_000) + 1)
-
-
-def _centroids(labelled: Any, n_buckets: int) -> Any:
-    """(label, centroid) of every cluster, computed per bucket of whole clusters."""
-    from pyspark.sql import functions as F
-
-    from samesku.keys.candidates import _cluster_centroids
-
-    def fn(t: pa.Table) -> pa.Table:
-        t = t.sort_by(S.ROW_NUMBER)
-        labels = t.column("_label").to_numpy()
-        dense, cent = _cluster_centroids(labels, _binary_rows(t.column("m_vectors"), np.float32))
-        first = np.unique(dense, return_index=True)[1]
-        from samesku.match.features import _matrix_to_binary
-
-        return pa.table({"_label": pa.array(labels[first]), "_cvec": _matrix_to_binary(cent[dense[first]])})
-
-    schema = pa.schema([("_label", pa.int64()), ("_cvec", pa.binary())])
-    return labelled.select(S.ROW_NUMBER, "_label", "m_vectors").withColumn("_bucket", F.col("_label") % n_buckets) \
-        .groupBy("_bucket").applyInArrow(lambda t: fn(t).cast(schema), _ddl(schema))
-
-
-def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ...], config: Config,
-                 fitted: FittedState, seed: int, n_buckets: int, work: _Work) -> tuple[Any, list[dict[str, Any]]]:
-    """Candidate pairs of one stage (rows a < b of different clusters) and per-family statistics."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    bc = config.blocking
-    extra = {"bits": bc.sighash_bits, "bands": bc.phash_bands, "seed": seed, "name_df": fitted.name_df,
-             "codebooks": fitted.codebooks, "within_category": bc.embedding_within_category,
-             "placeholders": fitted.placeholders}
-    labelled = prepared.select(*[c for c in _KEY_INPUTS if c != "_label"]).join(labels, S.ROW_NUMBER)
-    key_schema = pa.schema([("fam", pa.string()), (S.ROW_NUMBER, pa.int64()), ("_label", pa.int64()), ("key", pa.string())])
-
-    def keys_fn(t: pa.Table) -> pa.Table:
-        vectors = _binary_rows(t.column("m_vectors"), np.float32)
-        rows_all = t.column(S.ROW_NUMBER).to_numpy()
-        lab = t.column("_label").to_numpy()
-        parts = []
-        for fam in families:
-            r, k = FAMILIES[fam](t, vectors, bc.max_keys_per_entity, **extra)
-            parts.append(pa.table({"fam": pa.repeat(pa.scalar(fam), len(r)), S.ROW_NUMBER: pa.array(rows_all[r], pa.int64()),
-                                   "_label": pa.array(lab[r], pa.int64()), "key": pa.array(k.tolist(), pa.string())}))
-        return pa.concat_tables(parts) if parts else key_schema.empty_table()
-
-    keyrows = _map(labelled, keys_fn, key_schema)
-    reps = keyrows.groupBy("fam", "key", "_label").agg(F.min(S.ROW_NUMBER).alias("_rep"))
-    ents = work.save(reps.join(_centroids(labelled, n_buckets), "_label"), "entities")
-    sizes = ents.groupBy("fam", "key").count()
-    limit = F.when(F.col("fam") == "embedding", F.lit(bc.embedding_block)).otherwise(F.lit(bc.max_block))
-    heavy_t = _to_arrow(sizes.filter(F.col("count") > limit))
-    heavy: dict[str, dict[str, int]] = {}
-    for fam, key, cnt in zip(heavy_t.column("fam").to_pylist(), heavy_t.column("key").to_pylist(),
-                             heavy_t.column("count").to_pylist(), strict=True):
-        heavy.setdefault(fam, {})[key] = int(cnt)
-    ent_schema = pa.schema([("fam", pa.string()), ("key", pa.string()), ("_label", pa.int64()), ("_rep", pa.int64()),
-                            ("_cvec", pa.binary())])
-    if heavy:
-        def split_fn(t: pa.Table) -> pa.Table:
-            out = []
-            for fam in sorted(set(t.column("fam").to_pylist())):
-                sub = t.filter(pc.equal(t.column("fam"), fam))
-                mb = bc.embedding_block if fam == "embedding" else bc.max_block
-                ent = np.arange(sub.num_rows, dtype=np.int64)
-                keys = np.asarray(sub.column("key").to_pylist(), dtype=object)
-                e2, k2 = split_heavy_keys(ent, keys, _binary_rows(sub.column("_cvec"), np.float32), heavy.get(fam, {}), mb)
-                taken = sub.take(pa.array(e2))
-                out.append(taken.set_column(taken.column_names.index("key"), "key", pa.array(k2.tolist(), pa.string())))
-            return pa.concat_tables(out) if out else ent_schema.empty_table()
-
-        ents = _map(ents.select(*ent_schema.names), split_fn, ent_schema)
-    block_schema = pa.schema([("fam", pa.string()), ("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float32())])
-
-    def block_fn(t: pa.Table) -> pa.Table:
-        t = t.sort_by("_rep")
-        fam, key = t.column("fam")[0].as_py(), t.column("key")[0].as_py()
-        emb = fam == "embedding"
-        k, mb = (bc.embedding_k, bc.embedding_block) if emb else (bc.knn_k, bc.max_block)
-        rep = t.column("_rep").to_numpy()
-        vec = _binary_rows(t.column("_cvec"), np.float32)
-        local = canonical_pairs(pairs_in_block(np.arange(len(rep)), vec, k, mb, key_seed(key, seed)))
-        sims = pair_cosine(vec, local) if len(local) else np.zeros(0, np.float32)
-        a, b = rep[local[:, 0]], rep[local[:, 1]]
-        return pa.table({"fam": pa.repeat(pa.scalar(fam), len(a)), "a": pa.array(np.minimum(a, b)),
-                         "b": pa.array(np.maximum(a, b)), "sim": pa.array(sims, pa.float32())}).cast(block_schema)
-
-    blocked = ents.groupBy("fam", "key").applyInArrow(block_fn, _ddl(block_schema)).dropDuplicates(["fam", "a", "b"])
-    blocked = work.save(blocked, "blocked")
-    emb = blocked.filter(F.col("fam") == "embedding")
-    both = emb.select("a", "b", "sim").unionByName(emb.select(F.col("b").alias("a"), F.col("a").alias("b"), "sim"))
-    w = Window.partitionBy("a").orderBy(F.col("sim").desc(), F.col("b"))
-    top = both.withColumn("_r", F.row_number().over(w)).filter(F.col("_r") <= bc.embedding_k) \
-        .select(F.least("a", "b").alias("a"), F.greatest("a", "b").alias("b")).withColumn("fam", F.lit("embedding"))
-    per_family = blocked.filter(F.col("fam") != "embedding").select("fam", "a", "b").unionByName(top).dropDuplicates(["fam", "a", "b"])
-    la = labels.withColumnRenamed(S.ROW_NUMBER, "a").withColumnRenamed("_label", "_la")
-    lb = labels.withColumnRenamed(S.ROW_NUMBER, "b").withColumnRenamed("_label", "_lb")
-    per_family = work.save(per_family.join(la, "a").join(lb, "b").filter(F.col("_la") != F.col("_lb")).select("fam", "a", "b"),
-                           "family_pairs")
-    fam_counts = dict((r["fam"], int(r["count"])) for r in per_family.groupBy("fam").count().collect())
-    key_counts = {r["fam"]: (int(r["keys"]), int(r["ents"]), int(r["largest"])) for r in
-                  sizes.groupBy("fam").agg(F.count("*").alias("keys"), F.sum("count").alias("ents"),
-                                           F.max("count").alias("largest")).collect()}
-    stats = []
-    for fam in families:
-        nk, ne, lg = key_counts.get(fam, (0, 0, 0))
-        hv = sorted(heavy.get(fam, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:20]
-        stats.append({"family": fam, "keys": nk, "entities_with_key": ne, "blocks_all_pairs": 0, "blocks_knn": 0,
-                      "largest_block": lg, "heavy_keys": [{"key": k, "size": v} for k, v in hv],
-                      "pairs": fam_counts.get(fam, 0), "max_pairs_per_entity": 0})
-    return per_family.select("a", "b").distinct(), stats
-
-
-def _score(pairs: Any, prepared: Any, model: MatchModel, config: Config, stage: int) -> Any:
-    """Scored pairs: both offers' feature columns joined, features + model + vetoes per batch."""
-    from pyspark.sql import functions as F
-
-    cols = list(MATCH_COLUMNS)
-    left = prepared.select(F.col(S.ROW_NUMBER).alias("a"), *[F.col(c).alias("a_" + c) for c in cols])
-    right = prepared.select(F.col(S.ROW_NUMBER).alias("b"), *[F.col(c).alias("b_" + c) for c in cols])
-    joined = pairs.join(left, "a").join(right, "b")
-    schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), (S.MATCH_PROBABILITY, pa.float32()),
-                        ("model_probability", pa.float32()), ("veto", pa.string()), ("stage", pa.int8())])
-
-    def fn(t: pa.Table) -> pa.Table:
-        m = t.num_rows
-        la = arrays_from_table(pa.table({c: t.column("a_" + c) for c in cols}))
-        lb = arrays_from_table(pa.table({c: t.column("b_" + c) for c in cols}))
-        arrays = OfferArrays(**{f: np.concatenate([getattr(la, f), getattr(lb, f)]) for f in OfferArrays.__dataclass_fields__})
-        x = pair_features(arrays, np.arange(m), m + np.arange(m), workers=1)
-        p = model.predict(x, threads=1)
-        after, reason, _ = apply_vetoes(p, x, config.match)
-        return pa.table({"a": t.column("a"), "b": t.column("b"), S.MATCH_PROBABILITY: pa.array(after, pa.float32()),
-                         "model_probability": pa.array(p, pa.float32()),
-                         "veto": pa.array([r or None for r in reason.tolist()], pa.string()),
-                         "stage": pa.array(np.full(m, stage, np.int8))})
-
-    return _map(joined, fn, schema)
-
-
-def _components(spark: Any, edges: Any, config: Config, work: _Work) -> Any:
-    """(row, comp) for rows in accepted edges: comp = lowest row of the connected component.
-
-    Min-label propagation with pointer jumping: each round a vertex takes the lowest label
-    among its neighbours, then the label of its label; rounds ~ log of the longest path.
-    """
-    from pyspark.sql import functions as F
-
-    e = edges.select("a", "b")
-    e = work.save(e.unionByName(e.select(F.col("b").alias("a"), F.col("a").alias("b"))), "cc_edges")
-    lab = work.save(e.groupBy("a").agg(F.min("b").alias("m")).select(F.col("a").alias("v"), F.least("a", "m").alias("c")), "cc")
-    for _ in range(config.spark.component_iterations):
-        nb = e.join(lab.select(F.col("v").alias("b"), F.col("c").alias("cb")), "b").groupBy("a").agg(F.min("cb").alias("m"))
-        new = lab.join(nb.withColumnRenamed("a", "v"), "v", "left").select("v", F.least("c", F.coalesce("m", "c")).alias("c"))
-        jump = new.alias("x").join(new.alias("y"), F.col("x.c") == F.col("y.v")) \
-            .select(F.col("x.v").alias("v"), F.least(F.col("x.c"), F.col("y.c")).alias("c"))
-        jump = work.save(jump, "cc")   # cuts the lineage each round
-        changed = jump.join(lab.withColumnRenamed("c", "c0"), "v").filter(F.col("c") != F.col("c0")).limit(1).count()
-        lab = jump
-        if changed == 0:
-            return lab.select(F.col("v").alias(S.ROW_NUMBER), F.col("c").alias("_comp"))
-    raise ConfigError(f"connected components did not converge in {config.spark.component_iterations} rounds")
-
-
-_REFUSED = ("gtin", "model_code", "count", "amount", "seller", "support")
-
-
-def _merge(spark: Any, edges: Any, prepared: Any, n_rows: int, config: Config, work: _Work) -> tuple[Any, dict[str, int]]:
-    """(row, label, weakest) of every offer and refused-merge counts, merged per component."""
-    from pyspark.sql import functions as F
-
-    thr = config.match.threshold
-    acc = edges.filter(F.col(S.MATCH_PROBABILITY) >= thr)
-    comps = _components(spark, acc, config, work)
-    n_b = _buckets(n_rows, config)
-    members = prepared.select(S.ROW_NUMBER, *MATCH_COLUMNS).join(comps, S.ROW_NUMBER).withColumn("_bucket", F.col("_comp") % n_b)
-    ca = comps.select(F.col(S.ROW_NUMBER).alias("a"), F.col("_comp").alias("_ca"))
-    cb = comps.select(F.col(S.ROW_NUMBER).alias("b"), F.col("_comp").alias("_cb"))
-    inner = edges.join(ca, "a").join(cb, "b").filter(F.col("_ca") == F.col("_cb")) \
-        .select("a", "b", S.MATCH_PROBABILITY, (F.col("_ca") % n_b).alias("_bucket"))
-    schema = pa.schema([(S.ROW_NUMBER, pa.int64()), ("_label", pa.int64()), ("_weakest", pa.float64()),
-                        *[(f"_refused_{k}", pa.int64()) for k in _REFUSED]])
-
-    def fn(mem: pa.Table, edg: pa.Table) -> pa.Table:
-        mem = mem.sort_by(S.ROW_NUMBER)
-        rows = mem.column(S.ROW_NUMBER).to_numpy()
-        arrays = arrays_from_table(mem.select(list(MATCH_COLUMNS)))
-        a = np.searchsorted(rows, edg.column("a").to_numpy())
-        b = np.searchsorted(rows, edg.column("b").to_numpy())
-        res = merge_edges(len(rows), a, b, edg.column(S.MATCH_PROBABILITY).to_numpy().astype(np.float64), arrays,
-                          config.merge, thr)
-        out = {S.ROW_NUMBER: pa.array(rows), "_label": pa.array(rows[res.labels]),
-               "_weakest": pa.array(res.weakest_link[res.labels])}
-        for k in _REFUSED:
-            v = np.zeros(len(rows), np.int64)
-            if len(v):
-                v[0] = res.refused.get(k, 0)
-            out[f"_refused_{k}"] = pa.array(v)
-        return pa.table(out).cast(schema)
-
-    merged = members.groupBy("_bucket").cogroup(inner.groupBy("_bucket")).applyInArrow(fn, _ddl(schema))
-    merged = work.save(merged, "merged")
-    refused_row = merged.agg(*[F.sum(f"_refused_{k}").alias(k) for k in _REFUSED]).collect()[0]
-    refused = {k: int(refused_row[k] or 0) for k in _REFUSED}
-    labels = prepared.select(S.ROW_NUMBER).join(merged.select(S.ROW_NUMBER, "_label", "_weakest"), S.ROW_NUMBER, "left") \
-        .select(S.ROW_NUMBER, F.coalesce("_label", S.ROW_NUMBER).alias("_label"), F.coalesce("_weakest", F.lit(1.0)).alias("_weakest"))
-    return work.save(labels, "labels"), refused
-
-
-# --- 5. outputs ---------------------------------------------------------------------------------
-def _outputs(prepared: Any, labels: Any, edges: Any, passthrough: list[str], n_rows: int, config: Config) -> tuple[Any, Any]:
-    """(assignments, clusters) computed by :func:`build_outputs` per bucket of whole clusters."""
-    from pyspark.sql import functions as F
-
-    n_b = _buckets(n_rows, config)
-    la = labels.select(F.col(S.ROW_NUMBER).alias("a"), F.col("_label").alias("_la"))
-    lb = labels.select(F.col(S.ROW_NUMBER).alias("b"), F.col("_label").alias("_lb"))
-    e = edges.join(la, "a").join(lb, "b")
-    inner = e.filter(F.col("_la") == F.col("_lb")).select("a", "b", S.MATCH_PROBABILITY, (F.col("_la") % n_b).alias("_bucket"))
-    cross = e.filter(F.col("_la") != F.col("_lb"))
-    ext = cross.select(F.col("a").alias(S.ROW_NUMBER), S.MATCH_PROBABILITY) \
-        .unionByName(cross.select(F.col("b").alias(S.ROW_NUMBER), S.MATCH_PROBABILITY)) \
-        .groupBy(S.ROW_NUMBER).agg(F.max(S.MATCH_PROBABILITY).alias("_ext"))
-    offer_cols = [c for c in (S.OFFER_ID, S.TITLE, S.BRAND_NORM, S.FLAGS, *passthrough) if c in prepared.columns]
-    members = prepared.select(S.ROW_NUMBER, *offer_cols, *MATCH_COLUMNS).join(labels, S.ROW_NUMBER) \
-        .join(ext, S.ROW_NUMBER, "left").withColumn("_bucket", F.col("_label") % n_b)
-
-    def build(mem: pa.Table, edg: pa.Table) -> tuple[pa.Table, pa.Table]:
-        mem = mem.sort_by(S.ROW_NUMBER)
-        rows = mem.column(S.ROW_NUMBER).to_numpy()
-        lab = np.searchsorted(rows, mem.column("_label").to_numpy())
-        weakest = np.ones(len(rows))
-        weakest[lab] = mem.column("_weakest").to_numpy()
-        ext_p = np.asarray(mem.column("_ext").to_numpy(zero_copy_only=False), dtype=np.float64)
-        a = np.searchsorted(rows, edg.column("a").to_numpy())
-        b = np.searchsorted(rows, edg.column("b").to_numpy())
-        p = edg.column(S.MATCH_PROBABILITY).to_numpy().astype(np.float64)
-        return build_outputs(mem.select(offer_cols), arrays_from_table(mem.select(list(MATCH_COLUMNS))), lab, a, b, p,
-                             weakest, passthrough, np.nan_to_num(ext_p, nan=0.0))
-
-    probe = members.limit(1).toArrow()
-    a0, c0 = build(probe, pa.table({"a": pa.array([], pa.int64()), "b": pa.array([], pa.int64()),
-                                    S.MATCH_PROBABILITY: pa.array([], pa.float32())}))
-    grouped = members.groupBy("_bucket").cogroup(inner.groupBy("_bucket"))
-    assignments = grouped.applyInArrow(lambda m, e: build(m, e)[0].cast(a0.schema), _ddl(a0.schema))
-    grouped = members.groupBy("_bucket").cogroup(inner.groupBy("_bucket"))
-    clusters = grouped.applyInArrow(lambda m, e: build(m, e)[1].cast(c0.schema), _ddl(c0.schema))
-    return assignments, clusters
 
 
 def run_spark(

@@ -6,12 +6,15 @@ distribution:
 * a block of at most ``knn_k + 1`` entities yields all its pairs;
 * a larger block keeps, for each entity, its ``knn_k`` nearest neighbours by embedding
   cosine (exact, inside the block);
-* a block above ``max_block`` entities (a *heavy key*, found beforehand with a
-  DataSketches frequent-items sketch) is split by a projection tree (median splits on principal directions) into leaves of
-  at most ``max_block`` entities, and neighbours are searched inside each leaf.
+* a key held by more than ``max_block`` entities (a *heavy key*, found beforehand with a
+  DataSketches frequent-items sketch and confirmed by exact counts) is split into
+  sub-keys by multi-probe random hyperplanes seeded by the key itself, so its blocks hold
+  about ``max_block`` entities; a sub-block left above ``2 * max_block`` is cut by a
+  projection tree (median splits on principal directions) and searched leaf by leaf.
 
-So pairs per entity are at most ``knn_k`` per key and time is O(N * max_block * dims),
-linear in N.
+So pairs per entity are at most ``knn_k`` per key and probe, and time is
+O(N * max_block * dims), linear in N. Every split is seeded by its key, never by a
+position, so the same block gives the same pairs in any engine and any partitioning.
 """
 
 from __future__ import annotations
