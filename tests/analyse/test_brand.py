@@ -106,3 +106,18 @@ def test_gazetteer_pickles_without_its_automaton() -> None:
 def test_empty_gazetteer_matches_nothing() -> None:
     assert BrandGazetteer().match("sony tv") is None
     assert BrandGazetteer({"sony": "sony"}).match("") is None
+
+
+def test_a_series_name_that_follows_its_brand_maps_to_the_brand():
+    titles = (["apple iphone 8 64gb"] * 6 + ["iphone 8 plus 64gb", "iphone x 256gb", "iphone 7 32gb", "iphone se", "iphone 6s"]
+              + ["apple macbook air", "apple watch 3", "apple ipad pro"])
+    g = BrandGazetteer.learn(pa.table({"title": titles}))
+    assert g.canonical("iphone") == "apple"
+    assert g.match("sim free iphone 8 plus") == "apple"
+
+
+def test_a_brand_that_sometimes_follows_another_stays_a_brand():
+    titles = (["hp amd opteron 6136 kit"] * 3 + [f"amd ryzen {i} 1600" for i in range(8)]
+              + ["hp laserjet 1", "hp envy 2", "hp omen 3", "hp spectre 4", "hp pavilion 5"])
+    g = BrandGazetteer.learn(pa.table({"title": titles}))
+    assert g.canonical("amd") == "amd"

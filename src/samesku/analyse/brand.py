@@ -157,17 +157,23 @@ class BrandGazetteer:
         if S.BRAND in offers.column_names:
             values = pc.unique(offers.column(S.BRAND).cast(pa.string())).to_pylist()
         leads: set[str] = set()
+        aliases: dict[str, str] = {}
         if S.TITLE in offers.column_names and offers.num_rows:
-            leads = _leading_brands(offers.column(S.TITLE), min_titles, min_distinct_next)
-        return cls.from_statistics(values, leads, synonyms)
+            words = leading_words(offers.column(S.TITLE))
+            stats = leading_word_stats(words)
+            leads = brands_from_lead_stats(stats, min_titles, min_distinct_next)
+            aliases = series_aliases(word_pair_counts(words), stats, leads | {v for v in map(normalise_brand, values) if v})
+        return cls.from_statistics(values, leads, synonyms, aliases)
 
     @classmethod
     def from_statistics(
         cls, brand_values: list[str | None], lead_brands: set[str], synonyms: Mapping[str, str] | None = None,
+        aliases: Mapping[str, str] | None = None,
     ) -> BrandGazetteer:
-        """A gazetteer from the distinct ``brand`` values and the brands found among leading
-        title words (:func:`brands_from_lead_stats`): what :meth:`learn` computes, in a
-        form any engine can aggregate."""
+        """A gazetteer from the distinct ``brand`` values, the brands found among leading
+        title words (:func:`brands_from_lead_stats`) and the series names that follow a
+        brand (:func:`series_aliases`): what :meth:`learn` computes, in a form any engine
+        can aggregate. User synonyms win over learned aliases."""
         synonyms = {normalise_brand(k) or k: normalise_brand(v) or v for k, v in (synonyms or {}).items()}
         gazetteer = cls()
         for alias, canonical in synonyms.items():
@@ -177,8 +183,9 @@ class BrandGazetteer:
             norm = normalise_brand(value)
             if norm:
                 found.add(norm)
+        learned = dict(aliases or {})
         for name in sorted(found):
-            gazetteer._names.setdefault(name, synonyms.get(name, name))
+            gazetteer._names.setdefault(name, synonyms.get(name, learned.get(name, name)))
         return gazetteer
 
     # --- lookups ----------------------------------------------------------------------
@@ -291,6 +298,53 @@ def brands_from_lead_stats(stats: pa.Table, min_titles: int = 5, min_distinct_ne
         if norm:
             brands.add(norm)
     return brands
+
+
+def word_pair_counts(words: pa.Table) -> pa.Table:
+    """Titles per (first, second) leading word pair (a batch's part; sums across batches)."""
+    t = words.filter(pc.is_valid(words["second"]))
+    return t.group_by(["first", "second"]).aggregate([([], "count_all")]).rename_columns({"count_all": "titles"})
+
+
+def series_aliases(pairs: pa.Table, lead_stats: pa.Table, brands: set[str], min_titles: int = 3,
+                   share: float = 1.0) -> dict[str, str]:
+    """Learned brand words that are really a brand's series: ``iphone`` after ``apple``.
+
+    Leading words make brands (``iphone 8 plus …`` starts enough titles), but when a word
+    follows a known brand in at least ``min_titles`` titles and at least as often
+    (``share``) as it leads titles, it is that brand's series name and maps to it
+    (``apple iphone …``): otherwise ``iphone`` and ``apple`` would be two brands in
+    conflict. A brand that merely appears after another one in some titles (``hp amd
+    opteron`` server kits) leads its own titles more often and stays a brand.
+
+    Args:
+        pairs: (first, second, titles) from :func:`word_pair_counts`, summed over batches;
+            pairs seen fewer than ``min_titles`` times may be left out.
+        lead_stats: (first, titles, …) from :func:`leading_word_stats`.
+        brands: the normalised brands found so far.
+    """
+    if pairs.num_rows == 0 or not brands:
+        return {}
+    led: dict[str, int] = {}
+    for f, c in zip(lead_stats.column("first").to_pylist(), lead_stats.column("titles").to_pylist(), strict=True):
+        nf = normalise_brand(f)
+        if nf in brands:
+            led[nf] = led.get(nf, 0) + int(c)
+    best: dict[str, tuple[int, str]] = {}
+    for f, w, c in zip(pairs.column("first").to_pylist(), pairs.column("second").to_pylist(),
+                       pairs.column("titles").to_pylist(), strict=True):
+        if int(c) < min_titles:
+            continue   # (a distributed engine may not even collect these)
+        nf, nw = normalise_brand(f), normalise_brand(w)
+        if nf in brands and nw in brands and nf != nw and nf is not None and nw is not None:
+            prev = best.get(nw)
+            if prev is None or (int(c), nf) > prev:
+                best[nw] = (int(c), nf)
+    out = {}
+    for w, (c, f) in sorted(best.items()):
+        if c >= share * led.get(w, 0) and f not in best:
+            out[w] = f
+    return out
 
 
 def _leading_brands(titles: pa.ChunkedArray | pa.Array, min_titles: int, min_distinct_next: int) -> set[str]:

@@ -35,7 +35,12 @@ import pyarrow.parquet as pq
 
 from samesku import schema as S
 from samesku.analyse import BrandGazetteer, analyse_offers, load_synonyms
-from samesku.analyse.brand import brands_from_lead_stats, leading_words
+from samesku.analyse.brand import (
+    brands_from_lead_stats,
+    leading_words,
+    normalise_brand,
+    series_aliases,
+)
 from samesku.analyse.placeholders import MIN_OFFERS as PLACEHOLDER_MIN_OFFERS
 from samesku.analyse.placeholders import (
     Placeholders,
@@ -175,11 +180,17 @@ def _gazetteer(spark: Any, offers: Any, config: Config) -> BrandGazetteer:
 
     words = _map(offers.select(S.TITLE), lambda t: leading_words(t.column(S.TITLE)),
                  pa.schema([("first", pa.string()), ("second", pa.string())]))
-    stats = words.groupBy("first").agg(F.count("second").alias("titles"), F.countDistinct("second").alias("distinct_next"))
-    leads = brands_from_lead_stats(_to_arrow(stats.filter(F.col("titles") >= 5)))
+    words = words.cache()
+    stats = _to_arrow(words.groupBy("first").agg(F.count("second").alias("titles"),
+                                                 F.countDistinct("second").alias("distinct_next")))
+    leads = brands_from_lead_stats(stats)
     values = _to_arrow(offers.select(S.BRAND).distinct()).column(S.BRAND).to_pylist()
+    brands = leads | {v for v in map(normalise_brand, values) if v}
+    pairs = _to_arrow(words.filter(F.col("second").isNotNull()).groupBy("first", "second").count()
+                      .withColumnRenamed("count", "titles").filter(F.col("titles") >= 3))
+    words.unpersist()
     synonyms = load_synonyms(config.brand_synonyms) if config.brand_synonyms else None
-    return BrandGazetteer.from_statistics(values, leads, synonyms)
+    return BrandGazetteer.from_statistics(values, leads, synonyms, series_aliases(pairs, stats, brands))
 
 
 def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer: Timer) -> tuple[Any, FittedState]:

@@ -193,13 +193,13 @@ def _components(spark: Any, edges: Any, config: Config, work: _Work) -> Any:
     lab = work.save(e.groupBy("a").agg(F.min("b").alias("m")).select(F.col("a").alias("v"), F.least("a", "m").alias("c")), "cc")
     for _ in range(config.spark.component_iterations):
         nb = e.join(lab.select(F.col("v").alias("b"), F.col("c").alias("cb")), "b").groupBy("a").agg(F.min("cb").alias("m"))
-        new = lab.join(nb.withColumnRenamed("a", "v"), "v", "left").select("v", F.least("c", F.coalesce("m", "c")).alias("c"))
+        new = lab.join(nb.withColumnRenamed("a", "v"), "v", "left") \
+            .select("v", F.col("c").alias("c0"), F.least("c", F.coalesce("m", "c")).alias("c"))
         jump = new.alias("x").join(new.alias("y"), F.col("x.c") == F.col("y.v")) \
-            .select(F.col("x.v").alias("v"), F.least(F.col("x.c"), F.col("y.c")).alias("c"))
+            .select(F.col("x.v").alias("v"), F.least(F.col("x.c"), F.col("y.c")).alias("c"), F.col("x.c0").alias("c0"))
         jump = work.save(jump, "cc")   # cuts the lineage each round
-        changed = jump.join(lab.withColumnRenamed("c", "c0"), "v").filter(F.col("c") != F.col("c0")).limit(1).count()
-        lab = jump
-        if changed == 0:
+        lab = jump.select("v", "c")
+        if jump.filter(F.col("c") != F.col("c0")).limit(1).count() == 0:
             return lab.select(F.col("v").alias(S.ROW_NUMBER), F.col("c").alias("_comp"))
     raise ConfigError(f"connected components did not converge in {config.spark.component_iterations} rounds")
 
