@@ -53,7 +53,10 @@ def build_outputs(
     )
     sizes = np.bincount(cluster_index, minlength=n_clusters)
 
-    a, b, p = edges_a.astype(np.int64), edges_b.astype(np.int64), probability.astype(np.float64)
+    # canonical edge order: the uncertainty terms are sums, and a float sum depends on order
+    canon = np.lexsort((edges_b, edges_a))
+    a, b = edges_a[canon].astype(np.int64), edges_b[canon].astype(np.int64)
+    p = probability[canon].astype(np.float64)
     inside = cluster_index[a] == cluster_index[b] if len(a) else np.zeros(0, bool)
     best = np.zeros(n, dtype=np.float64)
     if len(a):

@@ -105,6 +105,10 @@ def merge_edges(
                     prof.absorb(Profile(arrays, i))
                 profiles[root] = prof
 
+    # one canonical edge order, whatever order the caller (or a shuffle) delivered them in:
+    # the support check sums probabilities, and a float sum depends on its order
+    canon = np.lexsort((edges_b, edges_a))
+    edges_a, edges_b, probability = edges_a[canon], edges_b[canon], probability[canon]
     # adjacency of every scored pair, CSR, for the average-support check
     a_all = np.concatenate([edges_a, edges_b]).astype(np.int64)
     b_all = np.concatenate([edges_b, edges_a]).astype(np.int64)
