@@ -21,7 +21,21 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-PR = ROOT.parent / "shared" / "data" / "pricerunner" / "pricerunner_aggregate.csv"
+
+
+def _pricerunner() -> Path:
+    """The PriceRunner file: $SAMESKU_PRICERUNNER, else ../shared next to the checkout, else /work/shared."""
+    env = os.environ.get("SAMESKU_PRICERUNNER")
+    if env:
+        return Path(env)
+    for base in (ROOT.parent, Path("/work")):
+        cand = base / "shared" / "data" / "pricerunner" / "pricerunner_aggregate.csv"
+        if cand.exists():
+            return cand
+    return ROOT.parent / "shared" / "data" / "pricerunner" / "pricerunner_aggregate.csv"
+
+
+PR = _pricerunner()
 MAP = ["--map", "offer_id=product_id", "--map", "title=product_title", "--map", "category=category_label",
        "--map", "seller=vendor_id"]
 EXE = [sys.executable, "-m", "samesku.cli"]
@@ -256,6 +270,13 @@ def write_readme(results: dict, path: Path, command: str) -> None:
             mexp = np.log(r1["peak_rss_mb"] / r0["peak_rss_mb"]) / np.log(n1 / n0)
             lines += ["", f"Scaling exponent of end-to-end time from {n0:,} to {n1:,} offers: **{exp:.2f}** (goal <= 1.1; 1.0 is linear); "
                       f"of peak memory: {mexp:.2f}."]
+        merge_rows = [(int(k.removeprefix("synth_")), results[k]) for k in synth if results[k].get("accepted_pairs")]
+        if merge_rows:
+            lines += ["", "Merging (all stages) against accepted edges — linear means a flat cost per edge:", "",
+                      "| offers | accepted edges | merge seconds | microseconds per edge |", "| --- | --- | --- | --- |"]
+            for n, r in merge_rows:
+                ms = sum(v for st, v in r["steps"].items() if st.endswith("merge"))
+                lines.append(f"| {n:,} | {r['accepted_pairs']:,} | {ms:.1f} | {ms / r['accepted_pairs'] * 1e6:.2f} |")
         lines += ["", "Seconds per step:", "", "| step | " + " | ".join(f"{int(k.removeprefix('synth_')):,}" for k in synth) + " |",
                   "| --- |" + " --- |" * len(synth)]
         steps = list(results[synth[-1]]["steps"])
@@ -350,11 +371,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000], help="synthetic catalog sizes (local engine)")
     ap.add_argument("--spark-sizes", type=int, nargs="*", default=[], help="synthetic sizes also run on Spark local[2]")
-    ap.add_argument("--spark-partitions", type=int, nargs="*", default=[8], help="shuffle partitions of the Spark runs")
+    ap.add_argument("--spark-partitions", type=int, nargs="*", default=[8],
+                    help="shuffle partitions of the Spark runs; every Spark size but the largest runs each of them, the largest runs only the last")
     ap.add_argument("--skip-pricerunner", action="store_true")
     ap.add_argument("--skip-splink", action="store_true", help="do not run the Splink peer (it installs its own venv)")
     ap.add_argument("--keep", action="store_true", help="keep the previous results.json rows this run does not redo")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
+    ap.add_argument("--workdir", default=None, help="keep catalogs and run directories here (default: a temporary directory)")
     ap.add_argument("--readme-only", action="store_true", help="rewrite README.md from an existing results.json")
     args = ap.parse_args()
     command = "python benchmarks/run_all.py " + " ".join(sys.argv[1:])
@@ -366,7 +389,8 @@ def main() -> None:
     results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
     results["command"] = command if not args.keep else results.get("command", "") + f" ; {command}"
     with tempfile.TemporaryDirectory() as tmp_s:
-        tmp = Path(tmp_s)
+        tmp = Path(args.workdir or tmp_s)
+        tmp.mkdir(parents=True, exist_ok=True)
         if not args.skip_pricerunner and PR.exists():
             wall, rss, _ = run([*EXE, "cluster", str(PR), "--out", str(tmp / "pr"), "--quiet", *MAP])
             results["pricerunner_default"] = {**evaluate(tmp / "pr", PR, "cluster_id", "product_id"), "seconds": wall, "peak_rss_mb": rss}
@@ -394,10 +418,12 @@ def main() -> None:
             summary = json.loads((tmp / f"s{n}" / "summary.json").read_text())
             results[f"synth_{n}"] = {**evaluate(tmp / f"s{n}", cat, "truth", "offer_id"), "seconds": wall, "peak_rss_mb": rss,
                                      "offers_per_second": n / wall, "steps": summary["seconds"],
+                                     "accepted_pairs": sum(st["accepted_pairs"] for st in summary["stages"]),
                                      "scoring_pairs_per_second": _scoring_rate(summary["seconds"], summary["candidate_pairs"])}
             if n not in args.spark_sizes:
                 continue
-            for parts in args.spark_partitions:
+            largest = n == max(args.spark_sizes)
+            for parts in (args.spark_partitions[-1:] if largest else args.spark_partitions):
                 cfg = tmp / f"spark_{parts}.toml"
                 cfg.write_text(f"[spark]\nshuffle_partitions = {parts}\n")
                 out = tmp / f"spark_{n}_{parts}"
