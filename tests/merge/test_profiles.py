@@ -29,3 +29,26 @@ def test_absorbing_sketches_is_a_union():
     a.absorb(ValueSet(list(range(200, 700))))
     assert abs(a.estimate() - 700) < 1
     assert a.intersects(ValueSet([650])) and not a.intersects(ValueSet([701]))
+
+
+def test_a_large_set_finds_every_value_it_holds_after_unions():
+    big = ValueSet(list(range(0, 3000)))
+    big.absorb(ValueSet(list(range(3000, 6000))))
+    big.absorb(ValueSet([10**9]))
+    assert big.exact is None and big.bloom is not None
+    assert all(v in big for v in range(0, 6000)) and 10**9 in big
+
+
+def test_one_shared_value_with_a_set_beyond_sketch_exactness_is_detected():
+    # 6,000 values: far past the 1,024 a theta sketch of lg_k 10 holds exactly
+    big = ValueSet(list(range(0, 6000, 1)))
+    for v in range(0, 6000, 397):
+        assert ValueSet([v, 10**8 + v]).intersects(big)
+        assert big.intersects(ValueSet([v]))
+
+
+def test_bloom_false_positives_stay_near_the_configured_rate():
+    big = ValueSet(list(range(0, 6000)))
+    absent = range(10**7, 10**7 + 20_000)
+    fp = sum(v in big for v in absent) / len(absent)
+    assert fp <= 0.03
