@@ -23,6 +23,8 @@ false negatives, a 1% false-positive rate and no exact list kept: membership cos
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 from datasketches import compact_theta_sketch, theta_intersection, theta_union, update_theta_sketch
 from rbloom import Bloom
@@ -35,7 +37,7 @@ BLOOM_ITEMS = 50_000   # capacity of a large set's Bloom filter (more values rai
 BLOOM_FP = 0.01
 
 
-def _bloom(values: object) -> Bloom:
+def _bloom(values: Iterable[int]) -> Bloom:
     # int64 values hash with Python's int hash, which is not salted per process: the same
     # filter in every worker and engine
     bf = Bloom(BLOOM_ITEMS, BLOOM_FP)
@@ -97,7 +99,7 @@ class ValueSet:
         u.update(other._as_sketch())
         bloom = self.bloom.copy() if self.bloom is not None else _bloom(self.exact or ())
         if other.bloom is not None:
-            bloom |= other.bloom
+            bloom.update(other.bloom)   # same capacity and rate: a bitwise union
         else:
             bloom.update(other.exact or ())
         # the union is a compact sketch: no further updates, but still mergeable
