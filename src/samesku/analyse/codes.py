@@ -15,7 +15,7 @@ from functools import cache
 
 from samesku.analyse._resources import load_units, read_tsv
 
-__all__ = ["extract_model_codes", "normalise_code"]
+__all__ = ["extract_model_codes", "is_code_token", "normalise_code", "spec_pattern", "spec_words"]
 
 # ASCII tokens that contain a digit, joined by - / . (the digit may come after a joiner:
 # MZ-77E1T0B/EU); tokens without digits are never codes and are not even yielded.
@@ -87,6 +87,23 @@ def _is_code(token: str) -> bool:
             and _DATE_RE.fullmatch(lower) is None
         )
     return _rejected_re().fullmatch(lower) is None
+
+
+def spec_pattern() -> str:
+    """The regular expression (RE2-compatible) of a measure or spec token (``64gb``, ``4k``, ``1400rpm``)."""
+    return _spec_re().pattern
+
+
+@cache
+def spec_words() -> frozenset[str]:
+    """Unit and spec words (``kg``, ``gb``, ``rpm``, ``mah``) that follow a number in a title."""
+    units = {u.surface.lower() for u in load_units() if u.surface.isascii() and u.surface.isalpha()}
+    return frozenset(units | {s for s in _SPEC_SUFFIXES if s.isalpha()})
+
+
+def is_code_token(token: str) -> bool:
+    """True when one token (as written, any case) reads as a model code, not a spec or a number."""
+    return _is_code(token)
 
 
 def _split_slash(token: str) -> list[str]:

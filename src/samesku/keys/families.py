@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from samesku import schema as S
 from samesku._arrays import unique_int
+from samesku.analyse.codes import is_code_token, spec_pattern, spec_words
 from samesku.analyse.placeholders import Placeholders
 from samesku.keys.codebook import assign_cells
 from samesku.keys.sketches import CountMinSketch, TokenCounts
@@ -64,10 +65,89 @@ def gtin_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, placeholders
 
 
 def code_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object) -> KeyRows:
-    """One key per normalised model code (brand-independent: the RX9 problem is left to the matcher)."""
+    """One key per normalised model code (brand-independent: the RX9 problem is left to the matcher).
+
+    Codes that a shop wrote with spaces (``tx 43e302b``, ``sh6 1q w``, ``e5 4655 v4``) get
+    the key of the joined code as well (:func:`joined_code_keys`), so they meet the shops
+    that wrote ``TX43E302B``.
+    """
     rows, keys = _from_list_column(normalised_code_lists(offers), "c:", max_keys)
     keep = np.fromiter((len(k) >= 6 for k in keys), dtype=bool, count=len(keys))  # "c:" + >= 4 chars
-    return rows[keep], keys[keep]
+    jr, jk = joined_code_keys(offers, max_keys)
+    rows, keys = np.concatenate([rows[keep], jr]), np.concatenate([keys[keep], jk])
+    if len(rows) == 0:
+        return _EMPTY
+    # each (row, key) once, in row order
+    enc = pc.dictionary_encode(pa.array(keys, pa.string()))
+    uniq = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    rk = unique_int(rows * (len(uniq) + 1) + code)
+    return rk // (len(uniq) + 1), uniq[rk % (len(uniq) + 1)]
+
+
+#: Lengths of a joined code: shorter joins are mostly spec fragments ("32 4k"), longer are
+#: runs of words.
+_JOINED_MIN, _JOINED_MAX = 5, 16
+
+
+def joined_code_keys(offers: pa.Table, max_keys: int) -> KeyRows:
+    """``c:`` keys of 2 and 3 adjacent title tokens that join into a model code.
+
+    A window qualifies when its tokens hold both letters and digits, every token is mixed,
+    a number, one letter or a short letter group (at most 3 letters, not a unit: ``tx``, not
+    ``kg`` or ``machine``), none is a measure on its own (``55 4k``), the join is 5-16
+    characters and :func:`~samesku.analyse.codes.is_code_token` accepts it. A join that no
+    other offer wrote as a code keys a block of one and costs nothing.
+    """
+    tokens = pc.utf8_split_whitespace(pc.fill_null(offers.column(S.TITLE_CLEAN).combine_chunks(), ""))
+    parents = pc.list_parent_indices(tokens).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(tokens)
+    if len(flat) < 2:
+        return _EMPTY
+    flat = pc.replace_substring_regex(flat, r"[^0-9a-z]", "")
+    has_digit = np.asarray(pc.match_substring_regex(flat, r"[0-9]").to_numpy(zero_copy_only=False), dtype=bool)
+    has_alpha = np.asarray(pc.match_substring_regex(flat, r"[a-z]").to_numpy(zero_copy_only=False), dtype=bool)
+    length = pc.utf8_length(flat).to_numpy().astype(np.int64)
+    spec = np.asarray(pc.match_substring_regex(flat, f"^(?:{spec_pattern()})$").to_numpy(zero_copy_only=False), dtype=bool)
+    unit = np.asarray(pc.is_in(flat, pa.array(sorted(spec_words()), pa.string())).to_numpy(zero_copy_only=False), dtype=bool)
+    mixed = has_digit & has_alpha
+    # a token a code can be made of: mixed, a number, or a short non-unit letter group
+    part = ~spec & (length > 0) & (mixed | ~has_alpha | (length == 1) | ((length <= 3) & ~unit))
+    rows_l, keys_l = [], []
+    for w in (2, 3):
+        if len(flat) < w:
+            continue
+        start = np.arange(len(flat) - w + 1)
+        same = parents[start] == parents[start + w - 1]
+        digit = np.zeros(len(start), bool)
+        alpha = np.zeros(len(start), bool)
+        total = np.zeros(len(start), np.int64)
+        parts = np.ones(len(start), bool)
+        for j in range(w):
+            digit |= has_digit[start + j]
+            alpha |= has_alpha[start + j]
+            total += length[start + j]
+            parts &= part[start + j]
+        ok = same & digit & alpha & parts & (total >= _JOINED_MIN) & (total <= _JOINED_MAX)
+        st = start[ok]
+        joined = pc.binary_join_element_wise(*(flat.take(pa.array(st + j)) for j in range(w)), "")
+        rows_l.append(parents[st])
+        keys_l.append(joined)
+    rows = np.concatenate(rows_l) if rows_l else np.empty(0, np.int64)
+    if len(rows) == 0:
+        return _EMPTY
+    enc = pc.dictionary_encode(pa.chunked_array(keys_l).combine_chunks())
+    uniq = enc.dictionary.to_pylist()
+    good = np.fromiter((is_code_token(u) for u in uniq), dtype=bool, count=len(uniq))
+    inv = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = good[inv]
+    rows, keys = rows[keep], np.array(["c:" + u.upper() for u in uniq], dtype=object)[inv[keep]]
+    # cap per row, in title order
+    order = np.argsort(rows, kind="stable")
+    rows, keys = rows[order], keys[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1] if len(rows) else np.empty(0, np.int64)
+    pos = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    return rows[pos < max_keys], keys[pos < max_keys]
 
 
 def code_prefix_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, prefix_len: int = 6, **_: object) -> KeyRows:
