@@ -277,11 +277,15 @@ def write_readme(results: dict, path: Path, command: str) -> None:
             for n, r in merge_rows:
                 ms = sum(v for st, v in r["steps"].items() if st.endswith("merge"))
                 lines.append(f"| {n:,} | {r['accepted_pairs']:,} | {ms:.1f} | {ms / r['accepted_pairs'] * 1e6:.2f} |")
-        lines += ["", "Seconds per step:", "", "| step | " + " | ".join(f"{int(k.removeprefix('synth_')):,}" for k in synth) + " |",
-                  "| --- |" + " --- |" * len(synth)]
+        n_first, n_last = int(synth[0].removeprefix("synth_")), int(synth[-1].removeprefix("synth_"))
+        ratio_head = f" time ratio {n_last // 1000:,}k / {n_first // 1000:,}k (linear: x{n_last / n_first:.0f}) |" if len(synth) >= 2 else ""
+        lines += ["", "Seconds per step:", "", "| step | " + " | ".join(f"{int(k.removeprefix('synth_')):,}" for k in synth) + " |" + ratio_head,
+                  "| --- |" + " --- |" * (len(synth) + (1 if ratio_head else 0))]
         steps = list(results[synth[-1]]["steps"])
         for st in steps:
-            lines.append(f"| {st} | " + " | ".join(f"{results[k]['steps'].get(st, 0):.1f}" for k in synth) + " |")
+            t0, t1 = results[synth[0]]["steps"].get(st, 0), results[synth[-1]]["steps"].get(st, 0)
+            ratio = (f" x{t1 / t0:.1f} |" if t0 > 0 else " |") if ratio_head else ""
+            lines.append(f"| {st} | " + " | ".join(f"{results[k]['steps'].get(st, 0):.1f}" for k in synth) + " |" + ratio)
     sparks = sorted((k for k in results if k.startswith("spark_")), key=lambda k: int(k.split("_")[1]))
     if sparks:
         lines += ["", "## Spark engine (`--engine spark`, real PySpark `local[2]` on this machine)", "",
