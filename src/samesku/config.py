@@ -75,6 +75,9 @@ class MergeConfig:
     # the average match probability over all scored cross pairs must reach avg_threshold.
     large_cluster: int = 3
     avg_threshold: float = 0.5
+    # ... and their accepted cross edges must involve at least this many members of each
+    # cluster (1 = off): a bridge offer otherwise carries the whole merge on its own
+    min_cross_members: int = 2
     cannot_link_gtin: bool = True
     cannot_link_count: bool = True
     cannot_link_amount: bool = True

@@ -51,6 +51,22 @@ def test_one_strong_edge_does_not_chain_two_large_clusters():
     assert res.refused["support"] >= 1
 
 
+def test_a_bridge_offer_alone_cannot_merge_two_large_clusters():
+    # offer 3 belongs to clique 0-3 and also names clique 4-7's product: every cross edge
+    # runs through it, strong as they are, and no other cross pair was scored
+    rows = [{"title": f"t{i}"} for i in range(8)]
+    edges = [(i, j, 0.95) for i in range(4) for j in range(i + 1, 4)]
+    edges += [(i, j, 0.95) for i in range(4, 8) for j in range(i + 1, 8)]
+    edges += [(3, j, 0.9) for j in range(4, 8)]
+    res = _merge(rows, edges, MergeConfig(large_cluster=3))
+    assert len(set(res.labels.tolist())) == 2
+    # the same cross evidence spread over two members of each side merges them
+    spread = edges[:-4] + [(2, 4, 0.9), (3, 5, 0.9)]
+    assert len(set(_merge(rows, spread, MergeConfig(large_cluster=3)).labels.tolist())) == 1
+    # and with the rule off, the bridge carries the merge
+    assert len(set(_merge(rows, edges, MergeConfig(large_cluster=3, min_cross_members=1)).labels.tolist())) == 1
+
+
 def test_hard_seller_constraint_keeps_same_shop_offers_apart():
     rows = [{"title": "a", "seller": "s1"}, {"title": "a", "seller": "s1"}, {"title": "a", "seller": "s2"}]
     res = _merge(rows, [(0, 1, 0.99), (1, 2, 0.9)], MergeConfig(seller_constraint="hard"))

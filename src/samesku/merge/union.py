@@ -127,18 +127,26 @@ def merge_edges(
             prof = profiles[r] = Profile(arrays, r)
         return prof
 
-    def support(small: int, big: int) -> float:
+    def support(small: int, big: int) -> tuple[float, int]:
+        """(average p over the scored cross pairs, fewest members on one side of the accepted ones)."""
         ids = members.get(small, [small])
         if len(ids) > _SUPPORT_SAMPLE:
             step = len(ids) / _SUPPORT_SAMPLE
             ids = [ids[int(k * step)] for k in range(_SUPPORT_SAMPLE)]
         sel = np.concatenate([np.arange(indptr[i], indptr[i + 1]) for i in ids])
         if len(sel) == 0:
-            return 0.0
+            return 0.0, 0
         hit = root_of[adj_to[sel]] == big
         count = int(hit.sum())
+        if not count:
+            return 0.0, 0
+        p_hit = adj_p[sel][hit]
+        strong = p_hit >= threshold
+        # members at either end of an accepted cross edge, on the side with fewer of them
+        owner = np.repeat(np.asarray(ids, dtype=np.int64), indptr[np.asarray(ids) + 1] - indptr[np.asarray(ids)])
+        touched = min(len(np.unique(adj_to[sel][hit][strong])), len(np.unique(owner[hit][strong])))
         # summed in the same order as a loop over the members' neighbours
-        return float(sum(adj_p[sel][hit].tolist())) / count if count else 0.0
+        return float(sum(p_hit.tolist())) / count, touched
 
     refused = {"gtin": 0, "model_code": 0, "count": 0, "amount": 0, "seller": 0, "support": 0}
     accepted = probability >= threshold
@@ -172,7 +180,11 @@ def merge_edges(
         sa, sb = size(ra), size(rb)
         if min(sa, sb) >= config.large_cluster or shared_seller:
             small, big = (ra, rb) if sa <= sb else (rb, ra)
-            if support(small, big) < need:
+            avg, touched = support(small, big)
+            # a bridge (one offer naming two products) links two large clusters through
+            # itself alone: ask the accepted cross edges to involve several members on each side
+            narrow = min(sa, sb) >= config.large_cluster and touched < config.min_cross_members
+            if avg < need or narrow:
                 refused["seller" if shared_seller and min(sa, sb) < config.large_cluster else "support"] += 1
                 continue
         # union by size: the bigger root stays
