@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from samesku.config import MergeConfig
 from samesku.match.features import AMOUNT_RTOL, OfferArrays
-from samesku.merge.profiles import Profile
+from samesku.merge.profiles import Profile, ProfileSource
 
 _SUPPORT_SAMPLE = 32     # members of the smaller cluster read for the average support
 _CODE_RELATED = 75.0     # partial similarity (0-100) above which two codes are related
@@ -91,6 +91,7 @@ def merge_edges(
     root_of = np.arange(n, dtype=np.int64) if initial_labels is None else initial_labels.astype(np.int64).copy()
     members: dict[int, list[int]] = {}
     profiles: dict[int, Profile] = {}
+    source = ProfileSource(arrays)
     weakest: dict[int, float] = {}
     if initial_labels is not None:
         order0 = np.argsort(root_of, kind="stable")
@@ -100,9 +101,9 @@ def merge_edges(
                 ids = order0[lo:hi].tolist()
                 root = int(root_of[ids[0]])
                 members[root] = ids
-                prof = Profile(arrays, ids[0])
+                prof = Profile(source, ids[0])
                 for i in ids[1:]:
-                    prof.absorb(Profile(arrays, i))
+                    prof.absorb(Profile(source, i))
                 profiles[root] = prof
 
     # one canonical edge order, whatever order the caller (or a shuffle) delivered them in:
@@ -124,7 +125,7 @@ def merge_edges(
     def profile(r: int) -> Profile:
         prof = profiles.get(r)
         if prof is None:
-            prof = profiles[r] = Profile(arrays, r)
+            prof = profiles[r] = Profile(source, r)
         return prof
 
     def support(small: int, big: int) -> tuple[float, int]:
@@ -153,6 +154,7 @@ def merge_edges(
     idx = np.flatnonzero(accepted)
     idx = idx[np.lexsort((edges_b[idx], edges_a[idx], -probability[idx]))]
     merges = 0
+    weak_support: set[tuple[int, int, int, int]] = set()
     for a, b, p in zip(edges_a[idx].tolist(), edges_b[idx].tolist(), probability[idx].tolist(), strict=True):
         ra, rb = int(root_of[a]), int(root_of[b])
         if ra == rb:
@@ -180,11 +182,19 @@ def merge_edges(
         sa, sb = size(ra), size(rb)
         if min(sa, sb) >= config.large_cluster or shared_seller:
             small, big = (ra, rb) if sa <= sb else (rb, ra)
+            # the answer depends only on the two clusters' members: while neither grows, a
+            # refusal stands, and the many other edges between the same two clusters skip
+            # the check
+            state = (small, big, sa, sb)
+            if state in weak_support:
+                refused["seller" if shared_seller and min(sa, sb) < config.large_cluster else "support"] += 1
+                continue
             avg, touched = support(small, big)
             # a bridge (one offer naming two products) links two large clusters through
             # itself alone: ask the accepted cross edges to involve several members on each side
             narrow = min(sa, sb) >= config.large_cluster and touched < config.min_cross_members
             if avg < need or narrow:
+                weak_support.add(state)
                 refused["seller" if shared_seller and min(sa, sb) < config.large_cluster else "support"] += 1
                 continue
         # union by size: the bigger root stays
