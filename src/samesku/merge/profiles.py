@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
 from datasketches import compact_theta_sketch, theta_intersection, theta_union, update_theta_sketch
 from rbloom import Bloom
 
