@@ -286,7 +286,14 @@ def write_readme(results: dict, path: Path, command: str) -> None:
             t0, t1 = results[synth[0]]["steps"].get(st, 0), results[synth[-1]]["steps"].get(st, 0)
             ratio = (f" x{t1 / t0:.1f} |" if t0 > 0 else " |") if ratio_head else ""
             lines.append(f"| {st} | " + " | ".join(f"{results[k]['steps'].get(st, 0):.1f}" for k in synth) + " |" + ratio)
-    sparks = sorted((k for k in results if k.startswith("spark_")), key=lambda k: int(k.split("_")[1]))
+    failed = sorted((k for k in results if k.startswith("spark_") and "failed" in results[k]), key=lambda k: int(k.split("_")[1]))
+    sparks = sorted((k for k in results if k.startswith("spark_") and "failed" not in results[k]), key=lambda k: int(k.split("_")[1]))
+    if failed:
+        lines += ["", "## Spark runs that failed in this benchmark", ""]
+        for k in failed:
+            last = [x for x in results[k]["failed"].splitlines() if x.strip()][-3:]
+            lines += [f"- {int(k.split('_')[1]):,} offers, {results[k]['partitions']} partitions: failed; last lines of its error:", "",
+                      "```", *last, "```"]
     if sparks:
         lines += ["", "## Spark engine (`--engine spark`, real PySpark `local[2]` on this machine)", "",
                   "Same input, same config, same clusters as the local engine (asserted by `tests/engines/test_spark.py`; "
@@ -392,6 +399,10 @@ def main() -> None:
     results: dict = json.loads(Path(args.out).read_text()) if args.keep and Path(args.out).exists() else {}
     results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
     results["command"] = command if not args.keep else results.get("command", "") + f" ; {command}"
+    def save() -> None:
+        # after every measurement: a run cut short keeps what it measured
+        Path(args.out).write_text(json.dumps(results, indent=2))
+
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(args.workdir or tmp_s)
         tmp.mkdir(parents=True, exist_ok=True)
@@ -415,6 +426,7 @@ def main() -> None:
                 results[f"ablation_{name}"] = {**evaluate(out, PR, "cluster_id", "product_id"), "seconds": wall, "peak_rss_mb": rss}
             _, _, out = run([sys.executable, str(ROOT / "benchmarks" / "analyse_throughput.py"), str(PR)])
             results["analyse_throughput"] = out.strip().splitlines()
+            save()
         for n in sorted(set(args.sizes) | set(args.spark_sizes)):
             cat = tmp / f"synth_{n}.parquet"
             run([*EXE, "synth", "--offers", str(n), "--seed", "5", "--out", str(cat), "--quiet"])
@@ -424,6 +436,7 @@ def main() -> None:
                                      "offers_per_second": n / wall, "steps": summary["seconds"],
                                      "accepted_pairs": sum(st["accepted_pairs"] for st in summary["stages"]),
                                      "scoring_pairs_per_second": _scoring_rate(summary["seconds"], summary["candidate_pairs"])}
+            save()
             if n not in args.spark_sizes:
                 continue
             largest = n == max(args.spark_sizes)
@@ -431,8 +444,13 @@ def main() -> None:
                 cfg = tmp / f"spark_{parts}.toml"
                 cfg.write_text(f"[spark]\nshuffle_partitions = {parts}\n")
                 out = tmp / f"spark_{n}_{parts}"
-                wall, rss, _ = run([*EXE, "cluster", str(cat), "--out", str(out), "--engine", "spark", "--spark-master", "local[2]",
-                                    "--config", str(cfg), "--quiet"])
+                try:
+                    wall, rss, _ = run([*EXE, "cluster", str(cat), "--out", str(out), "--engine", "spark", "--spark-master", "local[2]",
+                                        "--config", str(cfg), "--quiet"])
+                except RuntimeError as exc:   # reported, not hidden: the README shows the failure
+                    results[f"spark_{n}_{parts}"] = {"failed": str(exc)[-1500:], "partitions": parts}
+                    save()
+                    continue
                 summary = json.loads((out / "summary.json").read_text())
                 shuffle = summary.get("shuffle_bytes", {})
                 results[f"spark_{n}_{parts}"] = {
@@ -441,6 +459,7 @@ def main() -> None:
                     "shuffle_total_mb": sum(v["shuffle_write_bytes"] for v in shuffle.values()) / 1e6,
                     "identical_partition": _partition(out) == _partition(tmp / f"s{n}"),
                 }
+                save()
     Path(args.out).write_text(json.dumps(results, indent=2))
     write_readme(results, ROOT / "benchmarks" / "README.md", results["command"])
     print(json.dumps({k: {m: v.get(m) for m in (*METRICS, "blocking_recall", "candidate_pairs_per_offer", "seconds", "peak_rss_mb")}

@@ -27,10 +27,17 @@ from samesku.keys.blocks import (
     split_heavy_keys,
 )
 from samesku.keys.families import FAMILIES
-from samesku.match.features import MATCH_COLUMNS, OfferArrays, arrays_from_table, pair_features
+from samesku.match.features import (
+    MATCH_COLUMNS,
+    PROFILE_COLUMNS,
+    OfferArrays,
+    arrays_from_table,
+    pair_features,
+)
 from samesku.match.model import MatchModel
 from samesku.match.vetoes import apply_vetoes
 from samesku.merge.outputs import build_outputs
+from samesku.merge.profiles import ProfileSource
 from samesku.merge.union import merge_edges
 
 _KEY_INPUTS = (S.ROW_NUMBER, "_label", S.TITLE_CLEAN, S.MODEL_CODES, S.GTINS, S.CATEGORY, S.IMAGE_PHASH, "m_vectors")
@@ -215,7 +222,9 @@ def _merge(spark: Any, edges: Any, prepared: Any, n_rows: int, config: Config, w
     acc = edges.filter(F.col(S.MATCH_PROBABILITY) >= thr)
     comps = _components(spark, acc, config, work)
     n_b = _buckets(n_rows, config)
-    members = prepared.select(S.ROW_NUMBER, *MATCH_COLUMNS).join(comps, S.ROW_NUMBER).withColumn("_bucket", F.col("_comp") % n_b)
+    # only what the cannot-link checks read: a component of 400k offers is then ~40 MB in
+    # its task, not the ~600 MB of every pair-feature array
+    members = prepared.select(S.ROW_NUMBER, *PROFILE_COLUMNS).join(comps, S.ROW_NUMBER).withColumn("_bucket", F.col("_comp") % n_b)
     ca = comps.select(F.col(S.ROW_NUMBER).alias("a"), F.col("_comp").alias("_ca"))
     cb = comps.select(F.col(S.ROW_NUMBER).alias("b"), F.col("_comp").alias("_cb"))
     inner = edges.join(ca, "a").join(cb, "b").filter(F.col("_ca") == F.col("_cb")) \
@@ -226,7 +235,7 @@ def _merge(spark: Any, edges: Any, prepared: Any, n_rows: int, config: Config, w
     def fn(mem: pa.Table, edg: pa.Table) -> pa.Table:
         mem = mem.sort_by(S.ROW_NUMBER)
         rows = mem.column(S.ROW_NUMBER).to_numpy()
-        arrays = arrays_from_table(mem.select(list(MATCH_COLUMNS)))
+        arrays = ProfileSource.from_table(mem.select(list(PROFILE_COLUMNS)))
         a = np.searchsorted(rows, edg.column("a").to_numpy())
         b = np.searchsorted(rows, edg.column("b").to_numpy())
         res = merge_edges(len(rows), a, b, edg.column(S.MATCH_PROBABILITY).to_numpy().astype(np.float64), arrays,

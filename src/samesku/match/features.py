@@ -564,6 +564,15 @@ def _binary_to_matrix(arr: pa.Array | pa.ChunkedArray, dtype: np.dtype) -> np.nd
     return raw.view(dtype).reshape(n, -1).copy()
 
 
+#: the columns of :func:`arrays_to_table` that merging reads (:class:`~samesku.merge.profiles.ProfileSource`)
+PROFILE_COLUMNS: tuple[str, ...] = ("m_gtins", "m_primary_code", "m_count", "m_amount", "m_unit", "m_seller")
+
+
+def matrix_from_binary(arr: pa.Array | pa.ChunkedArray, dtype: np.dtype) -> np.ndarray:
+    """A matrix column of :func:`arrays_to_table` back as an (n, w) array."""
+    return _binary_to_matrix(arr, dtype)
+
+
 def arrays_to_table(arrays: OfferArrays) -> pa.Table:
     """The per-offer arrays as Arrow columns: matrices as fixed-width binary rows."""
     cols: dict[str, pa.Array] = {}

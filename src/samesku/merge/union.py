@@ -69,7 +69,7 @@ def merge_edges(
     edges_a: np.ndarray,
     edges_b: np.ndarray,
     probability: np.ndarray,
-    arrays: OfferArrays,
+    arrays: OfferArrays | ProfileSource,
     config: MergeConfig,
     threshold: float,
     initial_labels: np.ndarray | None = None,
@@ -80,7 +80,8 @@ def merge_edges(
         n: number of offers.
         edges_a, edges_b, probability: every scored pair (below-threshold pairs too: they
             are the negative evidence of the average-support check).
-        arrays: per-offer attributes for the cannot-link checks.
+        arrays: per-offer attributes for the cannot-link checks (all pair-feature arrays,
+            or just the :class:`ProfileSource` a distributed merge ships).
         config: merge configuration.
         threshold: match probability at which a pair is an edge.
         initial_labels: cluster labels from an earlier stage to continue from.
@@ -91,7 +92,7 @@ def merge_edges(
     root_of = np.arange(n, dtype=np.int64) if initial_labels is None else initial_labels.astype(np.int64).copy()
     members: dict[int, list[int]] = {}
     profiles: dict[int, Profile] = {}
-    source = ProfileSource(arrays)
+    source = arrays if isinstance(arrays, ProfileSource) else ProfileSource(arrays)
     weakest: dict[int, float] = {}
     if initial_labels is not None:
         order0 = np.argsort(root_of, kind="stable")
