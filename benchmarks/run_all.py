@@ -361,6 +361,8 @@ def write_readme(results: dict, path: Path, command: str) -> None:
             peers = [f"baseline {b['pairwise_f1']:.3f}" if b else "", f"Splink {sp['pairwise_f1']:.3f}" if sp else ""]
             lines.append(f"- Ahead of the peers measured here on PriceRunner F1: samesku {d['pairwise_f1']:.3f} vs "
                          + ", ".join(x for x in peers if x) + " (and the brief's dedupe 0.49-0.58).")
+    if results.get("notes"):
+        lines += ["", "## Notes on this run", "", *(f"- {x}" for x in results["notes"])]
     path.write_text("\n".join(lines) + "\n")
 
 

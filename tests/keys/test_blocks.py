@@ -15,6 +15,16 @@ def test_heavy_key_is_detected_by_the_frequency_sketch():
     assert heavy[0][1] >= 5000
 
 
+def test_no_heavy_key_is_missed_among_a_million_light_keys():
+    # 60 keys just above max_block among 1.2M rows of light keys: a sketch map sized for a
+    # smaller stream would purge them (its error would exceed max_block)
+    heavy_names = [f"h{i}" for i in range(60)]
+    keys = np.array([k for k in heavy_names for _ in range(300)] + [f"k{i % 400_000}" for i in range(1_200_000)], dtype=object)
+    found = {k: c for k, c in heavy_keys(keys, max_block=256)}
+    assert set(heavy_names) <= set(found)
+    assert all(found[k] >= 300 for k in heavy_names)
+
+
 def test_heavy_block_is_split_and_pairs_per_entity_stay_bounded():
     n = 5000
     vectors = unit_vectors(n)

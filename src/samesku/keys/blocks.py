@@ -55,20 +55,30 @@ def encode_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             enc.indices.to_numpy(zero_copy_only=False).astype(np.int64))
 
 
-def heavy_keys(keys: np.ndarray, max_block: int, lg_max_map_size: int = 12) -> list[tuple[str, int]]:
+def heavy_keys(keys: np.ndarray, max_block: int, lg_max_map_size: int | None = None) -> list[tuple[str, int]]:
     """Keys that occur more than ``max_block`` times, found with a frequent-items sketch.
 
     The sketch reads the keys once in bounded memory and is mergeable, so the same code
-    finds heavy keys over a partitioned stream. ``NO_FALSE_NEGATIVES`` guarantees that no
-    heavy key is missed; candidates are then confirmed by the exact block sizes.
+    finds heavy keys over a partitioned stream. ``NO_FALSE_NEGATIVES`` only guarantees
+    that no heavy key is missed while the sketch's maximum error stays below
+    ``max_block``; the map is sized for that from the number of key rows (the error is
+    about 3.5 x rows / map size), and should a sketch still report a larger error, the
+    keys are counted exactly instead (a fixed 4,096-entry map missed 217 of 269 heavy
+    model-code keys on 1M offers). Candidates are confirmed by the exact block sizes.
     """
-    sketch = frequent_strings_sketch(lg_max_map_size)
     uniq, codes = encode_keys(keys)
     counts = np.bincount(codes, minlength=len(uniq))  # pre-aggregate: one update per key
+    total = int(counts.sum())
+    if lg_max_map_size is None:
+        lg_max_map_size = int(np.clip(np.ceil(np.log2(max(8.0, 4.0 * total / max(max_block, 1)))), 3, 24))
+    sketch = frequent_strings_sketch(lg_max_map_size)
     for k, c in zip(uniq.tolist(), counts.tolist(), strict=True):
         sketch.update(k, c)
-    rows = sketch.get_frequent_items(frequent_items_error_type.NO_FALSE_NEGATIVES, max_block)
-    return sorted(((str(r[0]), int(r[1])) for r in rows), key=lambda r: -r[1])
+    if sketch.epsilon * sketch.total_weight >= max_block:   # the a-priori error bound
+        rows = [(k, c) for k, c in zip(uniq.tolist(), counts.tolist(), strict=True) if c > max_block]
+    else:
+        rows = [(r[0], r[1]) for r in sketch.get_frequent_items(frequent_items_error_type.NO_FALSE_NEGATIVES, max_block)]
+    return sorted(((str(k), int(c)) for k, c in rows), key=lambda r: -r[1])
 
 
 def _principal_direction(x: np.ndarray, rng: np.random.Generator, sample: int = 512, iters: int = 6) -> np.ndarray:
