@@ -18,6 +18,7 @@ from samesku import schema as S
 from samesku._arrays import unique_int
 from samesku.analyse.codes import is_code_token, spec_pattern, spec_words
 from samesku.analyse.placeholders import Placeholders
+from samesku.keys.blocks import encode_keys
 from samesku.keys.codebook import assign_cells
 from samesku.keys.sketches import CountMinSketch, TokenCounts
 
@@ -37,12 +38,17 @@ def _from_list_column(values: pa.ChunkedArray | pa.Array, prefix: str, max_keys:
         return _EMPTY
     keys = pc.binary_join_element_wise(pa.scalar(prefix), flat, "").to_numpy(zero_copy_only=False)
     valid = np.asarray(pc.is_valid(flat).to_numpy(zero_copy_only=False))
-    parents, keys = parents[valid], keys[valid]
-    # position of each value inside its row, to cap the keys per row
-    starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
-    pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+    return _cap_per_row(parents[valid], keys[valid], max_keys)
+
+
+def _cap_per_row(rows: np.ndarray, keys: np.ndarray, max_keys: int) -> KeyRows:
+    """The first ``max_keys`` keys of each row (rows sorted, keys in the row's order)."""
+    if len(rows) == 0:
+        return _EMPTY
+    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+    pos = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
     keep = pos < max_keys
-    return parents[keep], keys[keep]
+    return rows[keep], keys[keep]
 
 
 def normalised_code_lists(offers: pa.Table) -> pa.ListArray:
@@ -78,9 +84,7 @@ def code_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: object)
     if len(rows) == 0:
         return _EMPTY
     # each (row, key) once, in row order
-    enc = pc.dictionary_encode(pa.array(keys, pa.string()))
-    uniq = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)
-    code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    uniq, code = encode_keys(keys)
     rk = unique_int(rows * (len(uniq) + 1) + code)
     return rk // (len(uniq) + 1), uniq[rk % (len(uniq) + 1)]
 
@@ -142,12 +146,8 @@ def joined_code_keys(offers: pa.Table, max_keys: int) -> KeyRows:
     inv = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     keep = good[inv]
     rows, keys = rows[keep], np.array(["c:" + u.upper() for u in uniq], dtype=object)[inv[keep]]
-    # cap per row, in title order
-    order = np.argsort(rows, kind="stable")
-    rows, keys = rows[order], keys[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1] if len(rows) else np.empty(0, np.int64)
-    pos = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
-    return rows[pos < max_keys], keys[pos < max_keys]
+    order = np.argsort(rows, kind="stable")   # per row: pairs of tokens first, then triples, in title order
+    return _cap_per_row(rows[order], keys[order], max_keys)
 
 
 def code_prefix_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, prefix_len: int = 6, **_: object) -> KeyRows:

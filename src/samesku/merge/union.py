@@ -145,7 +145,8 @@ def merge_edges(
         p_hit = adj_p[sel][hit]
         strong = p_hit >= threshold
         # members at either end of an accepted cross edge, on the side with fewer of them
-        owner = np.repeat(np.asarray(ids, dtype=np.int64), indptr[np.asarray(ids) + 1] - indptr[np.asarray(ids)])
+        mem = np.asarray(ids, dtype=np.int64)
+        owner = np.repeat(mem, indptr[mem + 1] - indptr[mem])
         touched = min(len(np.unique(adj_to[sel][hit][strong])), len(np.unique(owner[hit][strong])))
         # summed in the same order as a loop over the members' neighbours
         return float(sum(p_hit.tolist())) / count, touched
