@@ -106,3 +106,28 @@ def test_codebook_cells_keep_most_exact_neighbours_of_a_large_group():
     exact = canonical_pairs(_knn_pairs(np.arange(6000), v, 5))
     found = {tuple(p) for p in approx.tolist()} & {tuple(p) for p in exact.tolist()}
     assert len(found) / len(exact) > 0.9
+
+
+def test_entities_of_one_group_are_never_paired_and_their_slots_go_to_other_groups():
+    # one shop listing 200 near-identical generic titles ("washing machine") beside 200
+    # offers of other shops: without groups the shop's own copies fill every slot
+    rng = np.random.default_rng(4)
+    base = unit_vectors(1, dims=16)[0]
+    near = base + 0.01 * rng.standard_normal((200, 16)).astype(np.float32)
+    far = base + 0.3 * rng.standard_normal((200, 16)).astype(np.float32)
+    vectors = np.concatenate([near, far])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    groups = np.r_[np.zeros(200, np.int64), np.arange(1, 201)]
+    entity = np.arange(400, dtype=np.int64)
+    keys = np.array(["washing machine"] * 400, dtype=object)
+    plain, _ = block_pairs(entity, keys, vectors, "name", knn_k=5, max_block=256)
+    grouped, _ = block_pairs(entity, keys, vectors, "name", knn_k=5, max_block=256, groups=groups)
+    shop_pairs = lambda p: int(((p[:, 0] < 200) & (p[:, 1] < 200)).sum())  # noqa: E731
+    assert shop_pairs(plain) > 0
+    assert shop_pairs(grouped) == 0
+    # every offer of the shop still gets its k neighbours, now all from other shops
+    shop_partners = np.bincount(grouped[grouped[:, 0] < 200, 0], minlength=200)
+    assert (shop_partners[:200] >= 5).all()
+    # group -1 means unknown: such entities are paired as usual
+    unknown, _ = block_pairs(entity, keys, vectors, "name", knn_k=5, max_block=256, groups=np.full(400, -1))
+    assert np.array_equal(unknown, plain)

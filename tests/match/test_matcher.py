@@ -116,3 +116,26 @@ def test_model_line_modifiers_that_differ_are_a_conflict():
     assert lite_pro[0, COL["modifier_state"]] == 0.0
     assert same[0, COL["modifier_state"]] == 1.0
     assert np.isnan(plain[0, COL["modifier_state"]])
+
+
+def test_compiled_trees_score_exactly_like_lightgbm(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMESKU_CACHE", str(tmp_path))
+    x, y, g = _toy_training()
+    x[::7, 0] = np.nan   # missing values take LightGBM's default direction in the compiled code too
+    model, _ = train_model(x, y, g, seed=1, num_boost_round=40)
+    forest = model.forest()
+    assert forest is not None, "lleaves is a dependency: the compiled scorer must be available"
+    assert np.allclose(forest.predict(x), model.booster.predict(x), rtol=0, atol=1e-9)
+    assert list((tmp_path / "compiled-models").glob("*.so")), "the machine code is cached for the next run"
+
+
+def test_without_the_compiler_the_model_gives_the_same_probabilities(monkeypatch, tmp_path):
+    monkeypatch.setenv("SAMESKU_CACHE", str(tmp_path))
+    x, y, g = _toy_training()
+    model, _ = train_model(x, y, g, seed=2, num_boost_round=40)
+    compiled = model.predict(x)
+    monkeypatch.setenv("SAMESKU_NO_COMPILE", "1")
+    model.save(tmp_path / "m.json")
+    plain = MatchModel.load(tmp_path / "m.json")
+    assert plain.forest() is None
+    assert np.allclose(plain.predict(x), compiled, rtol=0, atol=1e-6)

@@ -29,7 +29,7 @@ from samesku.fitting import (
 )
 from samesku.io import read_offers
 from samesku.keys.blocks import BlockStats
-from samesku.keys.candidates import stage_candidates
+from samesku.keys.candidates import exclusion_groups, stage_candidates
 from samesku.keys.encoder import TextEncoder
 from samesku.keys.families import embedding_groups, name_token_counts, normalised_code_lists
 from samesku.match.features import OfferArrays, TokenIdf, arrays_from_table
@@ -198,7 +198,7 @@ def run_stages(
         with timer.step(f"stage {si} candidates"):
             cand = stage_candidates(offers, vectors, families, labels, config.blocking, seed=config.seed + si,
                                     name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks,
-                                    placeholders=prep.fitted.placeholders)
+                                    placeholders=prep.fitted.placeholders, groups=exclusion_groups(arrays.seller, config))
             # a pair an earlier stage scored is not scored again
             code = cand.pairs[:, 0] * n + cand.pairs[:, 1] if len(cand.pairs) else np.empty(0, np.int64)
             fresh = ~np.isin(code, seen, assume_unique=False) if len(seen) else np.ones(len(code), bool)

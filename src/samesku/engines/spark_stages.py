@@ -26,6 +26,7 @@ from samesku.keys.blocks import (
     pairs_in_block,
     split_heavy_keys,
 )
+from samesku.keys.candidates import excludes_same_seller
 from samesku.keys.families import FAMILIES
 from samesku.match.features import (
     MATCH_COLUMNS,
@@ -95,7 +96,12 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
 
     keyrows = _map(labelled, keys_fn, key_schema)
     reps = keyrows.groupBy("fam", "key", "_label").agg(F.min(S.ROW_NUMBER).alias("_rep"))
-    ents = work.save(reps.join(_centroids(labelled, n_buckets), "_label"), "entities")
+    ents = reps.join(_centroids(labelled, n_buckets), "_label")
+    if excludes_same_seller(config):   # the representative's seller: never paired with its own shop
+        ents = ents.join(prepared.select(F.col(S.ROW_NUMBER).alias("_rep"), F.col("m_seller").alias("_grp")), "_rep")
+    else:
+        ents = ents.withColumn("_grp", F.lit(-1).cast("long"))
+    ents = work.save(ents, "entities")
     sizes = ents.groupBy("fam", "key").count()
     limit = F.when(F.col("fam") == "embedding", F.lit(bc.embedding_block)).otherwise(F.lit(bc.max_block))
     heavy_t = _to_arrow(sizes.filter(F.col("count") > limit))
@@ -104,7 +110,7 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
                              heavy_t.column("count").to_pylist(), strict=True):
         heavy.setdefault(fam, {})[key] = int(cnt)
     ent_schema = pa.schema([("fam", pa.string()), ("key", pa.string()), ("_label", pa.int64()), ("_rep", pa.int64()),
-                            ("_cvec", pa.binary())])
+                            ("_cvec", pa.binary()), ("_grp", pa.int64())])
     if heavy:
         def split_fn(t: pa.Table) -> pa.Table:
             out = []
@@ -128,7 +134,8 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
         k, mb = (bc.embedding_k, bc.embedding_block) if emb else (bc.knn_k, bc.max_block)
         rep = t.column("_rep").to_numpy()
         vec = _binary_rows(t.column("_cvec"), np.float32)
-        local = canonical_pairs(pairs_in_block(np.arange(len(rep)), vec, k, mb, key_seed(key, seed)))
+        grp = t.column("_grp").to_numpy()
+        local = canonical_pairs(pairs_in_block(np.arange(len(rep)), vec, k, mb, key_seed(key, seed), grp))
         sims = pair_cosine(vec, local) if len(local) else np.zeros(0, np.float32)
         a, b = rep[local[:, 0]], rep[local[:, 1]]
         return pa.table({"fam": pa.repeat(pa.scalar(fam), len(a)), "a": pa.array(np.minimum(a, b)),

@@ -138,23 +138,56 @@ def _all_pairs_by_size(members: np.ndarray, starts: np.ndarray, sizes: np.ndarra
     return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int64)
 
 
-def _knn_pairs(ids: np.ndarray, vectors: np.ndarray, k: int) -> np.ndarray:
-    """Each entity with its k nearest neighbours (cosine) inside one block."""
+def _same_group(groups: np.ndarray | None, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True where both entities carry the same known exclusion group (e.g. the same seller)."""
+    if groups is None:
+        return np.zeros(len(a), dtype=bool)
+    ga, gb = groups[a], groups[b]
+    return (ga >= 0) & (ga == gb)
+
+
+def _knn_pairs(ids: np.ndarray, vectors: np.ndarray, k: int, groups: np.ndarray | None = None) -> np.ndarray:
+    """Each entity with its k nearest neighbours (cosine) inside one block.
+
+    With ``groups``, neighbours of the entity's own group are skipped: the slot goes to the
+    next nearest entity of another group (a pair the merge would refuse anyway is no candidate).
+    """
     k = min(k, len(ids) - 1)
     v = np.ascontiguousarray(vectors[ids], dtype=np.float32)
+    g = groups[ids] if groups is not None else None
     if len(ids) >= 64:
         # FAISS' exact search (BLAS + heap selection) is ~3x faster than a full argpartition
         import faiss
 
-        _, nn = faiss.knn(v, v, k + 1, metric=faiss.METRIC_INNER_PRODUCT)
-        a = np.repeat(ids, k + 1)
-        b = ids[np.clip(nn.ravel(), 0, len(ids) - 1)]
-        keep = (a != b) & (nn.ravel() >= 0)
-        return np.stack([a[keep], b[keep]], axis=1)
-    sims = v @ v.T
-    np.fill_diagonal(sims, -np.inf)
-    nn = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-    return np.stack([np.repeat(ids, k), ids[nn.ravel()]], axis=1)
+        wide = k if g is None else min(len(ids) - 1, 2 * k)   # room for skipped same-group neighbours
+        _, nn = faiss.knn(v, v, wide + 1, metric=faiss.METRIC_INNER_PRODUCT)
+        loc = np.repeat(np.arange(len(ids)), wide + 1).reshape(nn.shape)
+        ok = (nn >= 0) & (nn != loc)
+        if g is not None:
+            gn = g[np.clip(nn, 0, len(ids) - 1)]
+            ok &= ~((g[:, None] >= 0) & (gn == g[:, None]))
+        rank = np.cumsum(ok, axis=1)
+        keep = ok & (rank <= k)
+        pairs = [np.stack([ids[loc[keep]], ids[nn[keep]]], axis=1)]
+        if g is not None and wide < len(ids) - 1:
+            # rows whose wide search was used up by same-group neighbours: search them exactly
+            short = np.flatnonzero(keep.sum(axis=1) < k)
+            if len(short):
+                pairs.append(_masked_knn(ids, v, g, short, k))
+        return np.concatenate(pairs)
+    return _masked_knn(ids, v, g, np.arange(len(ids)), k)
+
+
+def _masked_knn(ids: np.ndarray, v: np.ndarray, g: np.ndarray | None, rows: np.ndarray, k: int) -> np.ndarray:
+    """Exact k nearest neighbours of the block rows ``rows``, self and own group excluded."""
+    sims = v[rows] @ v.T
+    sims[np.arange(len(rows)), rows] = -np.inf
+    if g is not None:
+        sims[(g[rows, None] >= 0) & (g[None, :] == g[rows, None])] = -np.inf
+    kk = min(k, v.shape[0] - 1)
+    nn = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+    valid = np.take_along_axis(sims, nn, axis=1) > -np.inf
+    return np.stack([np.repeat(ids[rows], kk).reshape(nn.shape)[valid], ids[nn[valid]]], axis=1)
 
 
 def _top_k_per_entity(pairs: np.ndarray, sims: np.ndarray, k: int, width: int = 64) -> np.ndarray:
@@ -213,13 +246,16 @@ def key_seed(key: str, seed: int) -> int:
     return (zlib.crc32(key.encode("utf-8")) ^ (seed * 0x9E3779B1)) % (2**31 - 1)
 
 
-def pairs_in_block(ids: np.ndarray, vectors: np.ndarray, k: int, max_block: int, seed: int = 0) -> np.ndarray:
+def pairs_in_block(ids: np.ndarray, vectors: np.ndarray, k: int, max_block: int, seed: int = 0,
+                   groups: np.ndarray | None = None) -> np.ndarray:
     """Candidate pairs inside one block: every entity with (about) its k nearest neighbours.
 
     All pairs when the block has at most ``k + 1`` entities; exact cosine neighbours up to
     ``2 * max_block`` entities; a larger block (one a heavy-key split left oversized) is cut
     by a projection tree into leaves of at most ``max_block`` and searched leaf by leaf.
     ``ids`` must be sorted (the same block content gives the same pairs in any engine).
+    Entities of one ``groups`` value (>= 0) are never paired; their neighbour slots go to
+    the next nearest entities of other groups.
 
     Returns:
         (m, 2) int64 pairs of ids (not canonical: callers canonicalise).
@@ -229,13 +265,14 @@ def pairs_in_block(ids: np.ndarray, vectors: np.ndarray, k: int, max_block: int,
         return np.empty((0, 2), dtype=np.int64)
     if n <= k + 1:
         iu, ju = np.triu_indices(n, k=1)
-        return np.stack([ids[iu], ids[ju]], axis=1)
+        keep = ~_same_group(groups, ids[iu], ids[ju])
+        return np.stack([ids[iu][keep], ids[ju][keep]], axis=1)
     if n <= 2 * max_block:
-        return _knn_pairs(ids, vectors, k)
+        return _knn_pairs(ids, vectors, k, groups)
     leaves = rp_tree_leaves(vectors[ids], max_block, seed)
     o = np.argsort(leaves, kind="stable")
     lb = np.r_[0, np.flatnonzero(np.diff(leaves[o])) + 1, n]
-    parts = [pairs_in_block(np.sort(ids[o][a:b]), vectors, k, max_block, seed)
+    parts = [pairs_in_block(np.sort(ids[o][a:b]), vectors, k, max_block, seed, groups)
              for a, b in zip(lb[:-1].tolist(), lb[1:].tolist(), strict=True) if b - a >= 2]
     return np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)
 
@@ -288,6 +325,7 @@ def block_pairs(
     max_block: int,
     seed: int = 0,
     top_k_overall: bool = False,
+    groups: np.ndarray | None = None,
 ) -> tuple[np.ndarray, BlockStats]:
     """Candidate pairs from (entity, key) rows: group by key, then :func:`pairs_in_block`.
 
@@ -304,6 +342,8 @@ def block_pairs(
         seed: mixed into each block's own seed (derived from its key).
         top_k_overall: keep only each entity's ``knn_k`` most similar partners over all
             its blocks (for a family whose entities sit in several overlapping blocks).
+        groups: optional int64 exclusion group per entity (-1 = none): two entities of one
+            group are never paired (the seller constraint would refuse the merge anyway).
 
     Returns:
         (pairs, stats): pairs is an (m, 2) int64 array with a < b, unique.
@@ -332,10 +372,12 @@ def block_pairs(
     parts: list[np.ndarray] = []
     small = (sizes >= 2) & (sizes <= knn_k + 1)
     stats.blocks_all_pairs = int(small.sum())
-    parts.append(_all_pairs_by_size(members, starts[small], sizes[small]))
+    allp = _all_pairs_by_size(members, starts[small], sizes[small])
+    parts.append(allp[~_same_group(groups, allp[:, 0], allp[:, 1])])
     big = sizes > knn_k + 1
     for st, sz, kc in zip(starts[big].tolist(), sizes[big].tolist(), key_code[starts[big]].tolist(), strict=True):
-        parts.append(pairs_in_block(members[st : st + sz], vectors, knn_k, max_block, key_seed(str(uniq[kc]), seed)))
+        parts.append(pairs_in_block(members[st : st + sz], vectors, knn_k, max_block, key_seed(str(uniq[kc]), seed),
+                                    groups))
         stats.blocks_knn += 1
     pairs = canonical_pairs(np.concatenate(parts))
     if top_k_overall and len(pairs):

@@ -7,6 +7,7 @@ knots and training metadata. It reloads to identical probabilities.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
 from samesku.errors import ConfigError
+from samesku.match.compiled import CompiledForest, compile_forest
 from samesku.match.features import FEATURES, MONOTONE
 
 FORMAT_VERSION = 1
@@ -32,10 +34,32 @@ class MatchModel:
     calib_x: np.ndarray          # isotonic calibration knots (raw score -> probability)
     calib_y: np.ndarray
     metadata: dict[str, Any] = field(default_factory=dict)
+    _forest: Any = field(default=None, init=False, repr=False, compare=False)
+    _compiled: bool = field(default=False, init=False, repr=False, compare=False)
 
     def raw_score(self, x: np.ndarray, threads: int = 0) -> np.ndarray:
-        """Uncalibrated model probability (threads=0: LightGBM's default, all cores)."""
+        """Uncalibrated model probability (threads=0: all cores).
+
+        Scored by the trees compiled to machine code (:mod:`samesku.match.compiled`, ~8x
+        LightGBM's predict) when lleaves is available, else by LightGBM; both agree to ~1e-14.
+        """
+        forest = self.forest()
+        if forest is not None:
+            return forest.predict(x, threads=threads or (os.cpu_count() or 1))
         return np.asarray(self.booster.predict(x, num_threads=threads), dtype=np.float64)
+
+    def forest(self) -> CompiledForest | None:
+        """The compiled trees (compiled on first use), or None to use LightGBM."""
+        if not self._compiled:
+            self._forest = compile_forest(self.booster.model_to_string())
+            self._compiled = True
+        return self._forest
+
+    def __getstate__(self) -> dict[str, Any]:
+        # compiled machine code does not pickle (Spark ships the model to its workers): recompile there
+        state = dict(self.__dict__)
+        state["_forest"], state["_compiled"] = None, False
+        return state
 
     def predict(self, x: np.ndarray, threads: int = 0) -> np.ndarray:
         """Calibrated match probability for each row of the feature matrix."""
