@@ -86,7 +86,8 @@ class MergeConfig:
     # one seller are evidence against a merge. Hard (default): two clusters holding offers of
     # the same seller never merge; soft: a shared seller raises the average support needed;
     # off: sellers are ignored (for marketplaces where shops list duplicates). Without a
-    # seller column the constraint does nothing.
+    # seller column the constraint does nothing. Hard also keeps pairs of one seller out of
+    # candidate generation (and out of training pairs): they could never merge.
     seller_constraint: str = "hard"
     seller_soft_penalty: float = 0.2
 
