@@ -37,9 +37,9 @@ check: $(STAMP)
 model: $(STAMP)
 	$(BIN)/python scripts/train_default_model.py --out src/samesku/match/default_model.json
 
-## bench: regenerate benchmarks/README.md (PriceRunner quality + peers, 100k and 1M local, Spark 100k at 4 and 8 partitions and 1M; ~50 min)
+## bench: regenerate benchmarks/README.md (PriceRunner quality + peers, 100k, 1M and 2M local, Spark 100k at 4 and 8 partitions and 1M; ~75 min)
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py --sizes 100000 1000000 --spark-sizes 100000 1000000 --spark-partitions 4 8
+	$(BIN)/python benchmarks/run_all.py --sizes 100000 1000000 2000000 --spark-sizes 100000 1000000 --spark-partitions 4 8
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache build *.egg-info
