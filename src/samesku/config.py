@@ -87,7 +87,9 @@ class MergeConfig:
     # the same seller never merge; soft: a shared seller raises the average support needed;
     # off: sellers are ignored (for marketplaces where shops list duplicates). Without a
     # seller column the constraint does nothing. Hard also keeps pairs of one seller out of
-    # candidate generation (and out of training pairs): they could never merge.
+    # candidate generation: they could never merge. (Training pairs keep them: the default
+    # model serves every setting, and a shop's identical titles of different products are
+    # what teaches it that a shared seller argues against a match.)
     seller_constraint: str = "hard"
     seller_soft_penalty: float = 0.2
 

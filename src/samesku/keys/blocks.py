@@ -167,7 +167,9 @@ def _knn_pairs(ids: np.ndarray, vectors: np.ndarray, k: int, groups: np.ndarray 
             gn = g[np.clip(nn, 0, len(ids) - 1)]
             ok &= ~((g[:, None] >= 0) & (gn == g[:, None]))
         rank = np.cumsum(ok, axis=1)
-        keep = ok & (rank <= k)
+        # without groups every returned neighbour but the entity itself is kept (k + 1 when
+        # exact duplicates displaced the entity from its own result list)
+        keep = ok & (rank <= (k if g is not None else wide + 1))
         pairs = [np.stack([ids[loc[keep]], ids[nn[keep]]], axis=1)]
         if g is not None and wide < len(ids) - 1:
             # rows whose wide search was used up by same-group neighbours: search them exactly
