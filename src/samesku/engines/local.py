@@ -194,11 +194,12 @@ def run_stages(
     stage_stats: list[dict[str, Any]] = []
     veto_counts: dict[str, int] = {}
     refused: dict[str, int] = {}
+    groups = exclusion_groups(arrays.seller, config)   # offers never paired with their own shop
     for si, families in enumerate(config.blocking.stages, start=1):
         with timer.step(f"stage {si} candidates"):
             cand = stage_candidates(offers, vectors, families, labels, config.blocking, seed=config.seed + si,
                                     name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks,
-                                    placeholders=prep.fitted.placeholders, groups=exclusion_groups(arrays.seller, config))
+                                    placeholders=prep.fitted.placeholders, groups=groups)
             # a pair an earlier stage scored is not scored again
             code = cand.pairs[:, 0] * n + cand.pairs[:, 1] if len(cand.pairs) else np.empty(0, np.int64)
             fresh = ~np.isin(code, seen, assume_unique=False) if len(seen) else np.ones(len(code), bool)

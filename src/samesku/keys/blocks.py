@@ -141,7 +141,7 @@ def _all_pairs_by_size(members: np.ndarray, starts: np.ndarray, sizes: np.ndarra
 def _same_group(groups: np.ndarray | None, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """True where both entities carry the same known exclusion group (e.g. the same seller)."""
     if groups is None:
-        return np.zeros(len(a), dtype=bool)
+        return np.zeros(np.broadcast_shapes(np.shape(a), np.shape(b)), dtype=bool)
     ga, gb = groups[a], groups[b]
     return (ga >= 0) & (ga == gb)
 
@@ -162,10 +162,7 @@ def _knn_pairs(ids: np.ndarray, vectors: np.ndarray, k: int, groups: np.ndarray 
         wide = k if g is None else min(len(ids) - 1, 2 * k)   # room for skipped same-group neighbours
         _, nn = faiss.knn(v, v, wide + 1, metric=faiss.METRIC_INNER_PRODUCT)
         loc = np.repeat(np.arange(len(ids)), wide + 1).reshape(nn.shape)
-        ok = (nn >= 0) & (nn != loc)
-        if g is not None:
-            gn = g[np.clip(nn, 0, len(ids) - 1)]
-            ok &= ~((g[:, None] >= 0) & (gn == g[:, None]))
+        ok = (nn >= 0) & (nn != loc) & ~_same_group(g, loc, np.clip(nn, 0, len(ids) - 1))
         rank = np.cumsum(ok, axis=1)
         # without groups every returned neighbour but the entity itself is kept (k + 1 when
         # exact duplicates displaced the entity from its own result list)
@@ -185,7 +182,7 @@ def _masked_knn(ids: np.ndarray, v: np.ndarray, g: np.ndarray | None, rows: np.n
     sims = v[rows] @ v.T
     sims[np.arange(len(rows)), rows] = -np.inf
     if g is not None:
-        sims[(g[rows, None] >= 0) & (g[None, :] == g[rows, None])] = -np.inf
+        sims[_same_group(g, rows[:, None], np.arange(v.shape[0])[None, :])] = -np.inf
     kk = min(k, v.shape[0] - 1)
     nn = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
     valid = np.take_along_axis(sims, nn, axis=1) > -np.inf

@@ -16,7 +16,6 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -73,7 +72,3 @@ def compile_forest(model_text: str) -> CompiledForest | None:
         except Exception:  # noqa: BLE001 - any failure (no package, no LLVM target) means: use LightGBM
             return None
 
-
-def describe(forest: Any) -> str:
-    """``lleaves`` or ``lightgbm``: which implementation scores pairs."""
-    return "lleaves" if isinstance(forest, CompiledForest) else "lightgbm"
