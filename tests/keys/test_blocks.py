@@ -131,3 +131,23 @@ def test_entities_of_one_group_are_never_paired_and_their_slots_go_to_other_grou
     # group -1 means unknown: such entities are paired as usual
     unknown, _ = block_pairs(entity, keys, vectors, "name", knn_k=5, max_block=256, groups=np.full(400, -1))
     assert np.array_equal(unknown, plain)
+
+
+def test_an_entity_with_a_larger_neighbour_budget_keeps_that_many_neighbours_and_others_keep_k():
+    vectors = unit_vectors(500, dims=16, seed=8)
+    entity = np.arange(500, dtype=np.int64)
+    keys = np.array(["e:tv"] * 500, dtype=object)
+    k_of = np.full(500, 5, dtype=np.int64)
+    k_of[7] = 60
+    plain, _ = block_pairs(entity, keys, vectors, "embedding", knn_k=5, max_block=1000, top_k_overall=True)
+    wide, _ = block_pairs(entity, keys, vectors, "embedding", knn_k=5, max_block=1000, top_k_overall=True, k_of=k_of)
+    partners = lambda p, e: set(p[p[:, 0] == e, 1].tolist()) | set(p[p[:, 1] == e, 0].tolist())  # noqa: E731
+    # entity 7 gets its 60 nearest, exactly (cosine order), and keeps its 5 nearest among them
+    sims = vectors @ vectors[7]
+    sims[7] = -np.inf
+    nearest60 = set(np.argsort(-sims)[:60].tolist())
+    assert nearest60 <= partners(wide, 7)
+    assert partners(plain, 7) <= partners(wide, 7)
+    # everybody else's own neighbour lists are unchanged: the only new pairs involve entity 7
+    new = {tuple(p) for p in wide.tolist()} - {tuple(p) for p in plain.tolist()}
+    assert new and all(7 in p for p in new)

@@ -41,3 +41,20 @@ def test_later_stage_never_pairs_offers_already_in_one_cluster():
     pairs = {tuple(p) for p in cand.pairs.tolist()}
     assert (0, 1) not in pairs
     assert (0, 2) in pairs or (1, 2) in pairs
+
+
+def test_an_offer_without_gtin_code_or_brand_searches_embedding_k_weak_title_neighbours():
+    from samesku.keys.candidates import weak_offers
+
+    titles = ["built in fully integrated dishwasher", *FILLER]
+    offers = _analysed(titles)
+    assert weak_offers(offers).tolist() == [True] + [False] * len(FILLER)   # the filler titles carry codes
+    texts = encoder_texts(offers)
+    vectors = CharNgramEncoder().fit(texts).encode(texts)
+
+    def partners(cfg: BlockingConfig) -> int:
+        pairs = stage_candidates(offers, vectors, ("embedding",), np.arange(len(titles)), cfg).pairs
+        return int((pairs == 0).any(axis=1).sum())
+
+    assert partners(BlockingConfig(embedding_k=3, embedding_k_weak=3)) < 30
+    assert partners(BlockingConfig(embedding_k=3, embedding_k_weak=30)) >= 30

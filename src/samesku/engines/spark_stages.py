@@ -26,7 +26,7 @@ from samesku.keys.blocks import (
     pairs_in_block,
     split_heavy_keys,
 )
-from samesku.keys.candidates import excludes_same_seller
+from samesku.keys.candidates import excludes_same_seller, weak_offers
 from samesku.keys.families import FAMILIES
 from samesku.match.features import (
     MATCH_COLUMNS,
@@ -41,7 +41,8 @@ from samesku.merge.outputs import build_outputs
 from samesku.merge.profiles import ProfileSource
 from samesku.merge.union import merge_edges
 
-_KEY_INPUTS = (S.ROW_NUMBER, "_label", S.TITLE_CLEAN, S.MODEL_CODES, S.GTINS, S.CATEGORY, S.IMAGE_PHASH, "m_vectors")
+_KEY_INPUTS = (S.ROW_NUMBER, "_label", S.TITLE_CLEAN, S.MODEL_CODES, S.GTINS, S.BRAND_NORM, S.CATEGORY, S.IMAGE_PHASH,
+               "m_vectors")
 _PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
 
 
@@ -97,6 +98,17 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
     keyrows = _map(labelled, keys_fn, key_schema)
     reps = keyrows.groupBy("fam", "key", "_label").agg(F.min(S.ROW_NUMBER).alias("_rep"))
     ents = reps.join(_centroids(labelled, n_buckets), "_label")
+    # embedding neighbours per cluster: embedding_k_weak when no member has a GTIN, code or brand
+    # (keys.candidates.neighbour_budget)
+    strong_schema = pa.schema([("_label", pa.int64()), ("_strong", pa.int32())])
+    label_k = _map(labelled.select("_label", S.MODEL_CODES, S.GTINS, S.BRAND_NORM),
+                   lambda t: pa.table({"_label": t.column("_label"),
+                                       "_strong": pa.array((~weak_offers(t)).astype(np.int32))}), strong_schema) \
+        .groupBy("_label").agg(F.max("_strong").alias("_strong")) \
+        .select("_label", F.when(F.col("_strong") == 1, F.lit(bc.embedding_k))
+                .otherwise(F.lit(max(bc.embedding_k, bc.embedding_k_weak))).alias("_k"))
+    label_k = work.save(label_k, "neighbour_budget")
+    ents = ents.join(label_k, "_label")
     if excludes_same_seller(config):   # the representative's seller: never paired with its own shop
         ents = ents.join(prepared.select(F.col(S.ROW_NUMBER).alias("_rep"), F.col("m_seller").alias("_grp")), "_rep")
     else:
@@ -110,7 +122,7 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
                              heavy_t.column("count").to_pylist(), strict=True):
         heavy.setdefault(fam, {})[key] = int(cnt)
     ent_schema = pa.schema([("fam", pa.string()), ("key", pa.string()), ("_label", pa.int64()), ("_rep", pa.int64()),
-                            ("_cvec", pa.binary()), ("_grp", pa.int64())])
+                            ("_cvec", pa.binary()), ("_grp", pa.int64()), ("_k", pa.int64())])
     if heavy:
         def split_fn(t: pa.Table) -> pa.Table:
             out = []
@@ -135,7 +147,8 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
         rep = t.column("_rep").to_numpy()
         vec = _binary_rows(t.column("_cvec"), np.float32)
         grp = t.column("_grp").to_numpy()
-        local = canonical_pairs(pairs_in_block(np.arange(len(rep)), vec, k, mb, key_seed(key, seed), grp))
+        k_of = t.column("_k").to_numpy() if emb else None
+        local = canonical_pairs(pairs_in_block(np.arange(len(rep)), vec, k, mb, key_seed(key, seed), grp, k_of))
         sims = pair_cosine(vec, local) if len(local) else np.zeros(0, np.float32)
         a, b = rep[local[:, 0]], rep[local[:, 1]]
         return pa.table({"fam": pa.repeat(pa.scalar(fam), len(a)), "a": pa.array(np.minimum(a, b)),
@@ -145,8 +158,9 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
     blocked = work.save(blocked, "blocked")
     emb = blocked.filter(F.col("fam") == "embedding")
     both = emb.select("a", "b", "sim").unionByName(emb.select(F.col("b").alias("a"), F.col("a").alias("b"), "sim"))
+    row_k = labels.join(label_k, "_label").select(F.col(S.ROW_NUMBER).alias("a"), "_k")
     w = Window.partitionBy("a").orderBy(F.col("sim").desc(), F.col("b"))
-    top = both.withColumn("_r", F.row_number().over(w)).filter(F.col("_r") <= bc.embedding_k) \
+    top = both.join(row_k, "a").withColumn("_r", F.row_number().over(w)).filter(F.col("_r") <= F.col("_k")) \
         .select(F.least("a", "b").alias("a"), F.greatest("a", "b").alias("b")).withColumn("fam", F.lit("embedding"))
     per_family = blocked.filter(F.col("fam") != "embedding").select("fam", "a", "b").unionByName(top).dropDuplicates(["fam", "a", "b"])
     la = labels.withColumnRenamed(S.ROW_NUMBER, "a").withColumnRenamed("_label", "_la")

@@ -146,22 +146,32 @@ def _same_group(groups: np.ndarray | None, a: np.ndarray, b: np.ndarray) -> np.n
     return (ga >= 0) & (ga == gb)
 
 
-def _knn_pairs(ids: np.ndarray, vectors: np.ndarray, k: int, groups: np.ndarray | None = None) -> np.ndarray:
+def _knn_pairs(ids: np.ndarray, vectors: np.ndarray, k: int, groups: np.ndarray | None = None,
+               k_of: np.ndarray | None = None) -> np.ndarray:
     """Each entity with its k nearest neighbours (cosine) inside one block.
 
     With ``groups``, neighbours of the entity's own group are skipped: the slot goes to the
     next nearest entity of another group (a pair the merge would refuse anyway is no candidate).
+    With ``k_of`` (neighbours per entity, indexed by id), an entity searches
+    ``max(k, k_of[id])`` neighbours: a wider search for entities whose keys say little.
     """
-    k = min(k, len(ids) - 1)
     v = np.ascontiguousarray(vectors[ids], dtype=np.float32)
     g = groups[ids] if groups is not None else None
+    budget = np.full(len(ids), k, dtype=np.int64) if k_of is None else np.maximum(k, k_of[ids])
+    parts = [_knn_rows(ids, v, g, np.flatnonzero(budget == kk), int(kk)) for kk in np.unique(budget).tolist()]
+    return np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)
+
+
+def _knn_rows(ids: np.ndarray, v: np.ndarray, g: np.ndarray | None, rows: np.ndarray, k: int) -> np.ndarray:
+    """The k nearest neighbours of the block rows ``rows`` (see :func:`_knn_pairs`)."""
+    k = min(k, len(ids) - 1)
     if len(ids) >= 64:
         # FAISS' exact search (BLAS + heap selection) is ~3x faster than a full argpartition
         import faiss
 
         wide = k if g is None else min(len(ids) - 1, 2 * k)   # room for skipped same-group neighbours
-        _, nn = faiss.knn(v, v, wide + 1, metric=faiss.METRIC_INNER_PRODUCT)
-        loc = np.repeat(np.arange(len(ids)), wide + 1).reshape(nn.shape)
+        _, nn = faiss.knn(v[rows], v, wide + 1, metric=faiss.METRIC_INNER_PRODUCT)
+        loc = np.repeat(rows, wide + 1).reshape(nn.shape)
         ok = (nn >= 0) & (nn != loc) & ~_same_group(g, loc, np.clip(nn, 0, len(ids) - 1))
         rank = np.cumsum(ok, axis=1)
         # without groups every returned neighbour but the entity itself is kept (k + 1 when
@@ -170,11 +180,11 @@ def _knn_pairs(ids: np.ndarray, vectors: np.ndarray, k: int, groups: np.ndarray 
         pairs = [np.stack([ids[loc[keep]], ids[nn[keep]]], axis=1)]
         if g is not None and wide < len(ids) - 1:
             # rows whose wide search was used up by same-group neighbours: search them exactly
-            short = np.flatnonzero(keep.sum(axis=1) < k)
+            short = rows[keep.sum(axis=1) < k]
             if len(short):
                 pairs.append(_masked_knn(ids, v, g, short, k))
         return np.concatenate(pairs)
-    return _masked_knn(ids, v, g, np.arange(len(ids)), k)
+    return _masked_knn(ids, v, g, rows, k)
 
 
 def _masked_knn(ids: np.ndarray, v: np.ndarray, g: np.ndarray | None, rows: np.ndarray, k: int) -> np.ndarray:
@@ -189,8 +199,11 @@ def _masked_knn(ids: np.ndarray, v: np.ndarray, g: np.ndarray | None, rows: np.n
     return np.stack([np.repeat(ids[rows], kk).reshape(nn.shape)[valid], ids[nn[valid]]], axis=1)
 
 
-def _top_k_per_entity(pairs: np.ndarray, sims: np.ndarray, k: int, width: int = 64) -> np.ndarray:
+def _top_k_per_entity(pairs: np.ndarray, sims: np.ndarray, k: int, width: int = 64,
+                      k_of: np.ndarray | None = None) -> np.ndarray:
     """For each left entity keep its k most similar distinct right entities (ties: lower right).
+
+    With ``k_of`` (indexed by entity) an entity keeps ``max(k, k_of[entity])``.
 
     Rows are grouped by a sort on one int64 code; entities with at most ``width``
     candidates (nearly all) are ranked in a padded ``(entities, width)`` matrix, the rest
@@ -211,14 +224,15 @@ def _top_k_per_entity(pairs: np.ndarray, sims: np.ndarray, k: int, width: int = 
     counts = np.diff(np.r_[starts, len(left)])
     pos = np.arange(len(left)) - np.repeat(starts, counts)
     row = np.repeat(np.arange(len(starts)), counts)
+    budget = np.full(len(starts), k, dtype=np.int64) if k_of is None else np.maximum(k, k_of[left[starts]])
     small = np.repeat(counts <= width, counts)
     chosen: list[np.ndarray] = []
     if small.any():
         w = int(min(width, counts.max()))
         mat = np.full((len(starts), w), np.inf, dtype=np.float64)
         mat[row[small], pos[small]] = -sims[small].astype(np.float64)
-        ranked = np.argsort(mat, axis=1, kind="stable")[:, :k]           # rows are sorted by right
-        take = np.take_along_axis(mat, ranked, axis=1) < np.inf
+        ranked = np.argsort(mat, axis=1, kind="stable")[:, :int(budget.max())]   # rows are sorted by right
+        take = (np.take_along_axis(mat, ranked, axis=1) < np.inf) & (np.arange(ranked.shape[1])[None, :] < budget[:, None])
         r_idx = np.repeat(np.arange(len(starts)), ranked.shape[1]).reshape(ranked.shape)[take]
         chosen.append(starts[r_idx] + ranked[take])
     if not small.all():
@@ -227,7 +241,7 @@ def _top_k_per_entity(pairs: np.ndarray, sims: np.ndarray, k: int, width: int = 
         lb = left[o]
         st = np.r_[0, np.flatnonzero(lb[1:] != lb[:-1]) + 1]
         rk = np.arange(len(o)) - np.repeat(st, np.diff(np.r_[st, len(o)]))
-        chosen.append(o[rk < k])
+        chosen.append(o[rk < budget[row[o]]])
     return pairs[np.sort(np.concatenate(chosen))]
 
 
@@ -246,7 +260,7 @@ def key_seed(key: str, seed: int) -> int:
 
 
 def pairs_in_block(ids: np.ndarray, vectors: np.ndarray, k: int, max_block: int, seed: int = 0,
-                   groups: np.ndarray | None = None) -> np.ndarray:
+                   groups: np.ndarray | None = None, k_of: np.ndarray | None = None) -> np.ndarray:
     """Candidate pairs inside one block: every entity with (about) its k nearest neighbours.
 
     All pairs when the block has at most ``k + 1`` entities; exact cosine neighbours up to
@@ -254,7 +268,8 @@ def pairs_in_block(ids: np.ndarray, vectors: np.ndarray, k: int, max_block: int,
     by a projection tree into leaves of at most ``max_block`` and searched leaf by leaf.
     ``ids`` must be sorted (the same block content gives the same pairs in any engine).
     Entities of one ``groups`` value (>= 0) are never paired; their neighbour slots go to
-    the next nearest entities of other groups.
+    the next nearest entities of other groups. An entity with ``k_of[id] > k`` keeps that
+    many neighbours (a wider search for entities whose keys say little).
 
     Returns:
         (m, 2) int64 pairs of ids (not canonical: callers canonicalise).
@@ -267,11 +282,11 @@ def pairs_in_block(ids: np.ndarray, vectors: np.ndarray, k: int, max_block: int,
         keep = ~_same_group(groups, ids[iu], ids[ju])
         return np.stack([ids[iu][keep], ids[ju][keep]], axis=1)
     if n <= 2 * max_block:
-        return _knn_pairs(ids, vectors, k, groups)
+        return _knn_pairs(ids, vectors, k, groups, k_of)
     leaves = rp_tree_leaves(vectors[ids], max_block, seed)
     o = np.argsort(leaves, kind="stable")
     lb = np.r_[0, np.flatnonzero(np.diff(leaves[o])) + 1, n]
-    parts = [pairs_in_block(np.sort(ids[o][a:b]), vectors, k, max_block, seed, groups)
+    parts = [pairs_in_block(np.sort(ids[o][a:b]), vectors, k, max_block, seed, groups, k_of)
              for a, b in zip(lb[:-1].tolist(), lb[1:].tolist(), strict=True) if b - a >= 2]
     return np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)
 
@@ -325,6 +340,7 @@ def block_pairs(
     seed: int = 0,
     top_k_overall: bool = False,
     groups: np.ndarray | None = None,
+    k_of: np.ndarray | None = None,
 ) -> tuple[np.ndarray, BlockStats]:
     """Candidate pairs from (entity, key) rows: group by key, then :func:`pairs_in_block`.
 
@@ -343,6 +359,8 @@ def block_pairs(
             its blocks (for a family whose entities sit in several overlapping blocks).
         groups: optional int64 exclusion group per entity (-1 = none): two entities of one
             group are never paired (the seller constraint would refuse the merge anyway).
+        k_of: optional int64 neighbours per entity (at least ``knn_k`` are kept): entities
+            whose keys say little search wider.
 
     Returns:
         (pairs, stats): pairs is an (m, 2) int64 array with a < b, unique.
@@ -376,13 +394,13 @@ def block_pairs(
     big = sizes > knn_k + 1
     for st, sz, kc in zip(starts[big].tolist(), sizes[big].tolist(), key_code[starts[big]].tolist(), strict=True):
         parts.append(pairs_in_block(members[st : st + sz], vectors, knn_k, max_block, key_seed(str(uniq[kc]), seed),
-                                    groups))
+                                    groups, k_of))
         stats.blocks_knn += 1
     pairs = canonical_pairs(np.concatenate(parts))
     if top_k_overall and len(pairs):
         sims = pair_cosine(vectors, pairs)
         both = np.concatenate([pairs, pairs[:, ::-1]])
-        pairs = canonical_pairs(_top_k_per_entity(both, np.concatenate([sims, sims]), knn_k))
+        pairs = canonical_pairs(_top_k_per_entity(both, np.concatenate([sims, sims]), knn_k, k_of=k_of))
     stats.pairs = len(pairs)
     if len(pairs):
         stats.max_pairs_per_entity = int(np.bincount(pairs.ravel()).max())

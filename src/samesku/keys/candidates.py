@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from samesku import schema as S
 from samesku._arrays import unique_int_inverse
 from samesku.analyse.placeholders import Placeholders
 from samesku.config import BlockingConfig, Config
@@ -53,6 +55,41 @@ def _cluster_centroids(cluster_of: np.ndarray, vectors: np.ndarray) -> tuple[np.
     norms = np.linalg.norm(cent, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return dense, cent / norms
+
+
+def weak_offers(offers: pa.Table) -> np.ndarray:
+    """Offers with no GTIN, no model code and no brand: only their title can place them.
+
+    Such titles ("built in fully integrated dishwasher", "49inch uhd 4k led smart tv") share
+    no identifying key with their product's other offers, and their nearest title
+    neighbours are often the same shop's other products, so they get a wider neighbour
+    search (``embedding_k_weak``) in the embedding family.
+    """
+    n = offers.num_rows
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+
+    def empty(col: str) -> np.ndarray:
+        if col not in offers.column_names:
+            return np.ones(n, dtype=bool)
+        lengths = pc.fill_null(pc.list_value_length(offers.column(col)), 0)
+        return np.asarray(lengths.to_numpy(zero_copy_only=False)) == 0
+
+    if S.BRAND_NORM in offers.column_names:
+        brand = offers.column(S.BRAND_NORM)
+        no_brand = np.asarray(pc.fill_null(pc.equal(pc.utf8_length(brand), 0), True).to_numpy(zero_copy_only=False), dtype=bool)
+    else:
+        no_brand = np.ones(n, dtype=bool)
+    return empty(S.MODEL_CODES) & empty(S.GTINS) & no_brand
+
+
+def neighbour_budget(weak: np.ndarray, cluster_of: np.ndarray, config: BlockingConfig) -> np.ndarray:
+    """Embedding neighbours per offer row: ``embedding_k_weak`` when every member of its cluster is weak."""
+    if len(weak) == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, dense = unique_int_inverse(cluster_of)
+    strong = np.bincount(dense, weights=~weak, minlength=int(dense.max()) + 1) > 0
+    return np.where(strong[dense], config.embedding_k, max(config.embedding_k, config.embedding_k_weak)).astype(np.int64)
 
 
 def exclusion_groups(seller: np.ndarray, config: Config) -> np.ndarray | None:
@@ -104,6 +141,7 @@ def stage_candidates(
     """
     n = offers.num_rows
     dense, centroids = _cluster_centroids(cluster_of, vectors) if n else (np.empty(0, np.int64), vectors)
+    budget = neighbour_budget(weak_offers(offers), cluster_of, config) if "embedding" in families else None
     parts, stats = [], []
     extra = {"bits": config.sighash_bits, "bands": config.phash_bands, "seed": seed, "name_df": name_df,
              "codebooks": codebooks, "within_category": config.embedding_within_category,
@@ -117,8 +155,9 @@ def stage_candidates(
         reps, local = unique_int_inverse(rows)
         local_vectors = centroids[dense[reps]] if len(reps) else np.empty((0, vectors.shape[1]), np.float32)
         local_groups = groups[reps] if groups is not None and len(reps) else None
+        local_k = budget[reps] if embedding and budget is not None and len(reps) else None
         pairs, st = block_pairs(local.astype(np.int64), keys, local_vectors, fam, k, max_block, seed,
-                                top_k_overall=embedding, groups=local_groups)
+                                top_k_overall=embedding, groups=local_groups, k_of=local_k)
         pairs = reps[pairs] if len(pairs) else np.empty((0, 2), dtype=np.int64)
         if len(pairs):
             pairs = pairs[cluster_of[pairs[:, 0]] != cluster_of[pairs[:, 1]]]
