@@ -81,3 +81,27 @@ def test_merging_is_deterministic():
     r1 = _merge(rows, edges)
     r2 = _merge(rows, edges)
     assert np.array_equal(r1.labels, r2.labels)
+
+
+def test_merging_component_by_component_gives_the_clusters_of_one_strongest_first_pass():
+    from samesku.merge.profiles import ProfileSource
+    from samesku.merge.union import _merge_pass
+
+    # sellers and counts that make the cannot-link, seller and support checks fire,
+    # on a random graph of many accepted components joined by below-threshold pairs
+    rng = np.random.default_rng(3)
+    n = 600
+    rows = [{"title": f"t{i}", "seller": f"s{rng.integers(0, 40)}", "count": int(rng.choice([1, 1, 1, 2]))}
+            for i in range(n)]
+    a, b = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
+    keep = a != b
+    a, b, p = a[keep], b[keep], rng.random(int(keep.sum()))
+    arrays = _arrays(rows)
+    cfg = MergeConfig(large_cluster=3)
+    by_component = merge_edges(n, a, b, p, arrays, cfg, 0.7)
+    one_pass = _merge_pass(n, a, b, p, ProfileSource(arrays), cfg, 0.7)
+    assert by_component.merges > 50
+    assert min(by_component.refused[k] for k in ("count", "seller", "support")) > 10
+    assert np.array_equal(by_component.labels, one_pass.labels)
+    assert np.array_equal(by_component.weakest_link, one_pass.weakest_link)
+    assert by_component.refused == one_pass.refused

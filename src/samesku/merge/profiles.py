@@ -141,6 +141,18 @@ class ProfileSource:
         self.units: list[int] = arrays.unit.tolist()
         self.sellers: list[int] = arrays.seller.tolist()
 
+    def take(self, rows: np.ndarray) -> ProfileSource:
+        """The values of offers ``rows``, renumbered 0..len(rows)-1."""
+        out = ProfileSource.__new__(ProfileSource)
+        idx = rows.tolist()
+        out.gtins = self.gtins[rows]
+        out.codes = [self.codes[i] for i in idx]
+        out.counts = [self.counts[i] for i in idx]
+        out.amounts = [self.amounts[i] for i in idx]
+        out.units = [self.units[i] for i in idx]
+        out.sellers = [self.sellers[i] for i in idx]
+        return out
+
     @classmethod
     def from_table(cls, table: pa.Table) -> ProfileSource:
         """From the :data:`~samesku.match.features.PROFILE_COLUMNS` of an offer-arrays table.

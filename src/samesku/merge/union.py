@@ -19,7 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from rapidfuzz import fuzz
+from scipy.sparse.csgraph import connected_components
 
 from samesku.config import MergeConfig
 from samesku.match.features import AMOUNT_RTOL, OfferArrays
@@ -76,6 +78,62 @@ def merge_edges(
 ) -> MergeResult:
     """Merge offers into clusters from scored pairs.
 
+    Clusters only grow along accepted edges, so each connected component of the accepted
+    edges is merged on its own (a pair across two components can neither merge nor count
+    as support): its offers are renumbered to be contiguous, in row order, and its edges
+    are taken one component at a time, strongest first. The result is the one a single
+    strongest-first pass gives, but the union-find's reads stay inside one component's
+    memory instead of jumping across the whole catalog, and the adjacency holds only the
+    pairs inside components.
+
+    Args:
+        n: number of offers.
+        edges_a, edges_b, probability: every scored pair (below-threshold pairs too: they
+            are the negative evidence of the average-support check).
+        arrays: per-offer attributes for the cannot-link checks (all pair-feature arrays,
+            or just the :class:`ProfileSource` a distributed merge ships).
+        config: merge configuration.
+        threshold: match probability at which a pair is an edge.
+        initial_labels: cluster labels from an earlier stage to continue from.
+    """
+    source = arrays if isinstance(arrays, ProfileSource) else ProfileSource(arrays)
+    accepted = probability >= threshold
+    if initial_labels is not None or not accepted.any():
+        return _merge_pass(n, edges_a, edges_b, probability, source, config, threshold, initial_labels)
+    graph = sp.coo_matrix((np.ones(int(accepted.sum()), dtype=np.int8), (edges_a[accepted], edges_b[accepted])),
+                          shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    sizes = np.bincount(comp)
+    involved = np.flatnonzero(sizes[comp] >= 2)
+    rows = involved[np.argsort(comp[involved], kind="stable")]    # by component, row order inside
+    local = np.full(n, -1, dtype=np.int64)
+    local[rows] = np.arange(len(rows), dtype=np.int64)
+    inner = comp[edges_a] == comp[edges_b]
+    res = _merge_pass(len(rows), local[edges_a[inner]], local[edges_b[inner]], probability[inner], source.take(rows),
+                      config, threshold, None, component=comp[rows])
+    labels = np.arange(n, dtype=np.int64)
+    labels[rows] = rows[res.labels]     # local labels are lowest local rows = lowest rows
+    weakest = np.ones(n, dtype=np.float64)
+    weakest[rows] = res.weakest_link
+    return MergeResult(labels=labels, weakest_link=weakest, merges=res.merges, refused=res.refused)
+
+
+def _merge_pass(
+    n: int,
+    edges_a: np.ndarray,
+    edges_b: np.ndarray,
+    probability: np.ndarray,
+    source: ProfileSource,
+    config: MergeConfig,
+    threshold: float,
+    initial_labels: np.ndarray | None = None,
+    component: np.ndarray | None = None,
+) -> MergeResult:
+    """One strongest-first pass of the guarded union-find (see :func:`merge_edges`).
+
+    With ``component`` (per offer, non-decreasing in the row), edges are taken component
+    by component, strongest first inside each.
+
     Args:
         n: number of offers.
         edges_a, edges_b, probability: every scored pair (below-threshold pairs too: they
@@ -92,7 +150,6 @@ def merge_edges(
     root_of = np.arange(n, dtype=np.int64) if initial_labels is None else initial_labels.astype(np.int64).copy()
     members: dict[int, list[int]] = {}
     profiles: dict[int, Profile] = {}
-    source = arrays if isinstance(arrays, ProfileSource) else ProfileSource(arrays)
     weakest: dict[int, float] = {}
     if initial_labels is not None:
         order0 = np.argsort(root_of, kind="stable")
@@ -109,7 +166,7 @@ def merge_edges(
 
     # one canonical edge order, whatever order the caller (or a shuffle) delivered them in:
     # the support check sums probabilities, and a float sum depends on its order
-    canon = np.lexsort((edges_b, edges_a))
+    canon = np.argsort(edges_a.astype(np.int64) * max(n, 1) + edges_b, kind="stable")
     edges_a, edges_b, probability = edges_a[canon], edges_b[canon], probability[canon]
     # adjacency of every scored pair, CSR, for the average-support check
     a_all = np.concatenate([edges_a, edges_b]).astype(np.int64)
@@ -153,8 +210,10 @@ def merge_edges(
 
     refused = {"gtin": 0, "model_code": 0, "count": 0, "amount": 0, "seller": 0, "support": 0}
     accepted = probability >= threshold
-    idx = np.flatnonzero(accepted)
-    idx = idx[np.lexsort((edges_b[idx], edges_a[idx], -probability[idx]))]
+    idx = np.flatnonzero(accepted)    # in canonical (a, b) order; stable sorts keep it among ties
+    idx = idx[np.argsort(-probability[idx], kind="stable")]
+    if component is not None:
+        idx = idx[np.argsort(component[edges_a[idx]], kind="stable")]
     merges = 0
     weak_support: set[tuple[int, int, int, int]] = set()
     for a, b, p in zip(edges_a[idx].tolist(), edges_b[idx].tolist(), probability[idx].tolist(), strict=True):
