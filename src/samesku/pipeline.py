@@ -75,6 +75,7 @@ def summarise(state: PipelineState, assignments: pa.Table, clusters: pa.Table, w
         "refused_merges": state.refused,
         "placeholders": state.placeholders.to_dict() if state.placeholders is not None else {},
         "seconds": {k: round(v, 3) for k, v in state.seconds.items()},
+        "peak_rss_mb_by_step": dict(state.peak_mb),
         "wall_seconds": round(wall, 3),
         "offers_per_second": round(assignments.num_rows / wall, 1) if wall > 0 else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,11 +33,14 @@ class Silent:
 
 
 class Timer:
-    """Wall time per step, recorded for the summary and the report."""
+    """Wall time per step, and the process's peak memory when the step ended, for the summary and the report."""
 
     def __init__(self, reporter: Reporter | None = None) -> None:
         self.reporter: Reporter = reporter or Silent()
         self.seconds: dict[str, float] = {}
+        # peak resident memory of this process (MiB) at the end of each step: the step
+        # where it jumps is the step that sets the run's peak (worker processes not included)
+        self.peak_mb: dict[str, float] = {}
 
     @contextmanager
     def step(self, name: str, total: int | None = None) -> Iterator[Reporter]:
@@ -48,4 +52,5 @@ class Timer:
         finally:
             dt = time.perf_counter() - t0
             self.seconds[name] = self.seconds.get(name, 0.0) + dt
+            self.peak_mb[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
             self.reporter.end(name, dt)

@@ -161,6 +161,6 @@ img{{margin:.5em}}details{{margin:.2em 0}}</style></head><body>
 <h2>Vetoes (pairs)</h2>{_table([{'veto': k, 'pairs': v} for k, v in summary.get('vetoes', {}).items()])}
 <h2>Refused merges (cluster constraints)</h2>{_table([{'constraint': k, 'merges refused': v} for k, v in summary.get('refused_merges', {}).items()])}
 <h2>Most uncertain clusters</h2>{uncertain_html or '<p>none</p>'}
-<h2>Time per step (s)</h2>{_table([{'step': k, 'seconds': v} for k, v in summary.get('seconds', {}).items()])}
+<h2>Time per step (s)</h2>{_table([{'step': k, 'seconds': v, 'peak MiB after': summary.get('peak_rss_mb_by_step', {}).get(k, '')} for k, v in summary.get('seconds', {}).items()])}
 </body></html>"""
     Path(path).write_text(doc, encoding="utf-8")

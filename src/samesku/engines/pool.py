@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -71,9 +73,22 @@ def map_chunks(task: str, table: pa.Table, chunk_rows: int, workers: int, state:
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(bounds)), mp_context=ctx, initializer=_init,
                              initargs=(state,)) as pool:
-        futures = [pool.submit(TASKS[task], table.slice(lo, chunk_rows)) for lo in bounds]
-        for lo, fut in zip(bounds, futures, strict=True):
-            yield fut.result()
+        # a bounded window of chunks in flight: results are handed over in order and then
+        # dropped here, so memory holds a few chunks' results, not the whole catalog's
+        window = 2 * workers
+        pending: deque[tuple[int, Future[Any]]] = deque()
+        todo = iter(bounds)
+        for lo in islice(todo, window):
+            pending.append((lo, pool.submit(TASKS[task], table.slice(lo, chunk_rows))))
+        while pending:
+            lo, fut = pending.popleft()
+            result = fut.result()
+            del fut
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(TASKS[task], table.slice(nxt, chunk_rows))))
+            yield result
+            del result
             if advance:
                 advance(min(chunk_rows, table.num_rows - lo))
 
