@@ -12,7 +12,8 @@ distribution:
   about ``max_block`` entities; a sub-block left above ``2 * max_block`` is cut by a
   projection tree (median splits on principal directions) and searched leaf by leaf.
 
-So pairs per entity are at most ``knn_k`` per key and probe, and time is
+So pairs per entity are at most ``knn_k`` per key and probe (an entity given a larger
+budget ``k_of`` — one whose keys say little — at most that many), and time is
 O(N * max_block * dims), linear in N. Every split is seeded by its key, never by a
 position, so the same block gives the same pairs in any engine and any partitioning.
 """
