@@ -45,7 +45,9 @@ class BlockingConfig:
     knn_k: int = 10            # neighbours kept per entity inside a key block; pairs per entity ~ k x keys
     embedding_k: int = 20      # title-vector neighbours per entity (the embedding family)
     embedding_k_weak: int = 100  # neighbours of an entity with no GTIN, model code or brand: only its
-                                 # title can place it, so it searches wider (cost: this x weak share)
+                                 # title can place it, so it searches wider ...
+    weak_share_cap: float = 0.1  # ... as long as such offers are at most this share of the catalog; beyond,
+                                 # the extra neighbours shrink so the extra work stays that of this share
     max_block: int = 256       # blocks above this many entities are split (bounded work per entity)
     embedding_block: int = 2048  # exact neighbour search up to this group size; larger groups are
                                  # cut into k-means cells (recall vs time: work ~ block x dims per offer)

@@ -58,3 +58,13 @@ def test_an_offer_without_gtin_code_or_brand_searches_embedding_k_weak_title_nei
 
     assert partners(BlockingConfig(embedding_k=3, embedding_k_weak=3)) < 30
     assert partners(BlockingConfig(embedding_k=3, embedding_k_weak=30)) >= 30
+
+
+def test_a_catalog_of_mostly_weak_offers_gets_fewer_extra_neighbours_per_weak_offer():
+    from samesku.keys.candidates import weak_neighbours
+
+    cfg = BlockingConfig(embedding_k=20, embedding_k_weak=100, weak_share_cap=0.1)
+    assert weak_neighbours(40, 1_000, cfg) == 100          # 4 % weak: the full wider search
+    assert weak_neighbours(100, 1_000, cfg) == 100         # at the cap
+    assert weak_neighbours(1_000, 1_000, cfg) == 28        # all weak: the extra work of 10 % of offers
+    assert weak_neighbours(500, 1_000, cfg) == 36

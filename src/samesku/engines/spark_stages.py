@@ -26,7 +26,7 @@ from samesku.keys.blocks import (
     pairs_in_block,
     split_heavy_keys,
 )
-from samesku.keys.candidates import excludes_same_seller, weak_offers
+from samesku.keys.candidates import excludes_same_seller, weak_neighbours, weak_offers
 from samesku.keys.families import FAMILIES
 from samesku.match.features import (
     MATCH_COLUMNS,
@@ -101,12 +101,16 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
     # embedding neighbours per cluster: embedding_k_weak when no member has a GTIN, code or brand
     # (keys.candidates.neighbour_budget)
     strong_schema = pa.schema([("_label", pa.int64()), ("_strong", pa.int32())])
-    label_k = _map(labelled.select("_label", S.MODEL_CODES, S.GTINS, S.BRAND_NORM),
-                   lambda t: pa.table({"_label": t.column("_label"),
-                                       "_strong": pa.array((~weak_offers(t)).astype(np.int32))}), strong_schema) \
-        .groupBy("_label").agg(F.max("_strong").alias("_strong")) \
+    strong = work.save(_map(labelled.select("_label", S.MODEL_CODES, S.GTINS, S.BRAND_NORM),
+                            lambda t: pa.table({"_label": t.column("_label"),
+                                                "_strong": pa.array((~weak_offers(t)).astype(np.int32))}), strong_schema),
+                       "strong_offers")
+    share = strong.agg(F.count("*").alias("n"), F.sum("_strong").alias("s")).collect()[0]
+    n_all = int(share["n"])
+    n_weak = n_all - int(share["s"] or 0)
+    label_k = strong.groupBy("_label").agg(F.max("_strong").alias("_strong")) \
         .select("_label", F.when(F.col("_strong") == 1, F.lit(bc.embedding_k))
-                .otherwise(F.lit(max(bc.embedding_k, bc.embedding_k_weak))).alias("_k"))
+                .otherwise(F.lit(weak_neighbours(n_weak, n_all, bc))).alias("_k"))
     label_k = work.save(label_k, "neighbour_budget")
     ents = ents.join(label_k, "_label")
     if excludes_same_seller(config):   # the representative's seller: never paired with its own shop

@@ -83,13 +83,31 @@ def weak_offers(offers: pa.Table) -> np.ndarray:
     return empty(S.MODEL_CODES) & empty(S.GTINS) & no_brand
 
 
+def weak_neighbours(n_weak: int, n: int, config: BlockingConfig) -> int:
+    """Embedding neighbours of a weak cluster, given ``n_weak`` weak offers of ``n`` (integers:
+    every engine computes the same value).
+
+    ``embedding_k_weak`` while weak offers are at most ``weak_share_cap`` of the catalog; a
+    catalog where most offers are weak (nothing was extracted) gets proportionally fewer
+    extra neighbours, so the extra work never exceeds that of ``weak_share_cap`` of the
+    offers searching ``embedding_k_weak`` (without the cap, PriceRunner with attribute
+    extraction off had every offer weak and 70 candidate pairs per offer instead of 18).
+    """
+    k, kw = config.embedding_k, max(config.embedding_k, config.embedding_k_weak)
+    weak_share = n_weak / max(n, 1)
+    if weak_share <= config.weak_share_cap:
+        return kw
+    return k + int((kw - k) * config.weak_share_cap / weak_share)
+
+
 def neighbour_budget(weak: np.ndarray, cluster_of: np.ndarray, config: BlockingConfig) -> np.ndarray:
-    """Embedding neighbours per offer row: ``embedding_k_weak`` when every member of its cluster is weak."""
+    """Embedding neighbours per offer row: :func:`weak_neighbours` when every member of its cluster is weak."""
     if len(weak) == 0:
         return np.zeros(0, dtype=np.int64)
     _, dense = unique_int_inverse(cluster_of)
     strong = np.bincount(dense, weights=~weak, minlength=int(dense.max()) + 1) > 0
-    return np.where(strong[dense], config.embedding_k, max(config.embedding_k, config.embedding_k_weak)).astype(np.int64)
+    kw = weak_neighbours(int(weak.sum()), len(weak), config)
+    return np.where(strong[dense], config.embedding_k, kw).astype(np.int64)
 
 
 def exclusion_groups(seller: np.ndarray, config: Config) -> np.ndarray | None:
