@@ -387,17 +387,23 @@ def block_pairs(
     starts = np.r_[0, np.flatnonzero(np.diff(key_code)) + 1]
     sizes = np.diff(np.r_[starts, len(members)])
     stats.largest_block = int(sizes.max())
+    # each block's pairs are kept as one int64 code per canonical pair (a * base + b), deduplicated
+    # per block: half the memory of (m, 2) pairs, and the stage's largest transient
     parts: list[np.ndarray] = []
     small = (sizes >= 2) & (sizes <= knn_k + 1)
     stats.blocks_all_pairs = int(small.sum())
     allp = _all_pairs_by_size(members, starts[small], sizes[small])
-    parts.append(allp[~_same_group(groups, allp[:, 0], allp[:, 1])])
+    parts.append(_pair_codes(allp[~_same_group(groups, allp[:, 0], allp[:, 1])], base))
+    del allp
     big = sizes > knn_k + 1
     for st, sz, kc in zip(starts[big].tolist(), sizes[big].tolist(), key_code[starts[big]].tolist(), strict=True):
-        parts.append(pairs_in_block(members[st : st + sz], vectors, knn_k, max_block, key_seed(str(uniq[kc]), seed),
-                                    groups, k_of))
+        parts.append(_pair_codes(pairs_in_block(members[st : st + sz], vectors, knn_k, max_block,
+                                                key_seed(str(uniq[kc]), seed), groups, k_of), base))
         stats.blocks_knn += 1
-    pairs = canonical_pairs(np.concatenate(parts))
+    codes = unique_int(np.concatenate(parts))
+    del parts
+    pairs = np.stack([codes // base, codes % base], axis=1)
+    del codes
     if top_k_overall and len(pairs):
         sims = pair_cosine(vectors, pairs)
         both = np.concatenate([pairs, pairs[:, ::-1]])
@@ -406,6 +412,16 @@ def block_pairs(
     if len(pairs):
         stats.max_pairs_per_entity = int(np.bincount(pairs.ravel()).max())
     return pairs, stats
+
+
+def _pair_codes(pairs: np.ndarray, base: int) -> np.ndarray:
+    """Distinct codes ``min * base + max`` of the pairs (self-pairs dropped), sorted."""
+    if len(pairs) == 0:
+        return np.empty(0, dtype=np.int64)
+    a = np.minimum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
+    b = np.maximum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
+    keep = a != b
+    return unique_int(a[keep] * base + b[keep])
 
 
 def canonical_pairs(pairs: np.ndarray) -> np.ndarray:
