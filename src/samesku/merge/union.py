@@ -129,20 +129,11 @@ def _merge_pass(
     initial_labels: np.ndarray | None = None,
     component: np.ndarray | None = None,
 ) -> MergeResult:
-    """One strongest-first pass of the guarded union-find (see :func:`merge_edges`).
+    """One strongest-first pass of the guarded union-find.
 
-    With ``component`` (per offer, non-decreasing in the row), edges are taken component
-    by component, strongest first inside each.
-
-    Args:
-        n: number of offers.
-        edges_a, edges_b, probability: every scored pair (below-threshold pairs too: they
-            are the negative evidence of the average-support check).
-        arrays: per-offer attributes for the cannot-link checks (all pair-feature arrays,
-            or just the :class:`ProfileSource` a distributed merge ships).
-        config: merge configuration.
-        threshold: match probability at which a pair is an edge.
-        initial_labels: cluster labels from an earlier stage to continue from.
+    Arguments as in :func:`merge_edges` (``source`` is its ``arrays`` as a
+    :class:`ProfileSource`). With ``component`` (per offer, non-decreasing in the row),
+    edges are taken component by component, strongest first inside each.
     """
     # root_of[x] is x's cluster root, kept current on every union (the smaller side is
     # relabelled: O(n log n) in total) so a root lookup is one array read, and the support
