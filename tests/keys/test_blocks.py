@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from samesku._arrays import RowView
 from samesku.keys.blocks import block_pairs, canonical_pairs, heavy_keys, rp_tree_leaves
 from tests.conftest import unit_vectors
 
@@ -151,3 +152,23 @@ def test_an_entity_with_a_larger_neighbour_budget_keeps_that_many_neighbours_and
     # everybody else's own neighbour lists are unchanged: the only new pairs involve entity 7
     new = {tuple(p) for p in wide.tolist()} - {tuple(p) for p in plain.tolist()}
     assert new and all(7 in p for p in new)
+
+
+def test_entity_vectors_given_as_rows_of_a_shared_matrix_give_the_same_pairs_as_a_copy():
+    # later stages index each entity's cluster centroid instead of copying it per family;
+    # several entities share one centroid row, as representatives of one cluster do
+    rng = np.random.default_rng(4)
+    centroids = unit_vectors(700, 16, seed=4)
+    row_of = np.sort(rng.integers(0, 700, size=1500))
+    keys = np.array([f"k{j}" for j in rng.integers(0, 3, size=1500)], dtype=object)
+    entity = np.arange(1500, dtype=np.int64)
+    groups = rng.integers(-1, 40, size=1500)
+    k_of = np.where(rng.random(1500) < 0.1, 25, 5)
+    for top in (False, True):
+        copied, st_c = block_pairs(entity, keys, centroids[row_of], "f", 5, 256, seed=1, top_k_overall=top,
+                                   groups=groups, k_of=k_of)
+        viewed, st_v = block_pairs(entity, keys, RowView(centroids, row_of), "f", 5, 256, seed=1, top_k_overall=top,
+                                   groups=groups, k_of=k_of)
+        assert len(copied) > 1500
+        assert np.array_equal(copied, viewed)
+        assert st_c.heavy_keys == st_v.heavy_keys and st_c.heavy_keys   # the split path ran too

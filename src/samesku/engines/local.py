@@ -191,6 +191,7 @@ def _stats_dict(st: BlockStats) -> dict[str, Any]:
         "heavy_keys": [{"key": k, "size": s} for k, s in st.heavy_keys],
         "pairs": st.pairs,
         "max_pairs_per_entity": st.max_pairs_per_entity,
+        "seconds": round(st.seconds, 3),
     }
 
 

@@ -8,6 +8,7 @@ offers costs one slot in a block, not 300.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +17,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from samesku import schema as S
-from samesku._arrays import unique_int_inverse
+from samesku._arrays import RowView, unique_int_inverse
 from samesku.analyse.placeholders import Placeholders
 from samesku.config import BlockingConfig, Config
 from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs, encode_keys
@@ -165,13 +166,15 @@ def stage_candidates(
              "codebooks": codebooks, "within_category": config.embedding_within_category,
              "placeholders": placeholders}
     for fam in families:
+        started = time.perf_counter()
         rows, keys = FAMILIES[fam](offers, vectors, config.max_keys_per_entity, **extra)
         embedding = fam == "embedding"
         max_block, k = (config.embedding_block, config.embedding_k) if embedding else (config.max_block, config.knn_k)
         rows, keys = _representatives(rows, keys, cluster_of)
         # local entities: the representative rows, each with its cluster's centroid
         reps, local = unique_int_inverse(rows)
-        local_vectors = centroids[dense[reps]] if len(reps) else np.empty((0, vectors.shape[1]), np.float32)
+        # each entity's cluster centroid, by index (no per-family copy of the centroids)
+        local_vectors = RowView(centroids, dense[reps])
         local_groups = groups[reps] if groups is not None and len(reps) else None
         local_k = budget[reps] if embedding and budget is not None and len(reps) else None
         pairs, st = block_pairs(local.astype(np.int64), keys, local_vectors, fam, k, max_block, seed,
@@ -180,6 +183,7 @@ def stage_candidates(
         if len(pairs):
             pairs = pairs[cluster_of[pairs[:, 0]] != cluster_of[pairs[:, 1]]]
         st.pairs = len(pairs)
+        st.seconds = time.perf_counter() - started
         parts.append(pairs)
         stats.append(st)
     all_pairs = canonical_pairs(np.concatenate(parts)) if parts else np.empty((0, 2), dtype=np.int64)
