@@ -29,6 +29,18 @@ def unique_int_inverse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s[first], inverse
 
 
+def in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """Whether each value occurs in ``sorted_unique`` (a binary search per value).
+
+    ``np.isin`` took ~20 s for 13M pair codes against 10M here; the search takes well under
+    a second when ``values`` are sorted too (the searches then walk the array in order).
+    """
+    if len(sorted_unique) == 0 or len(values) == 0:
+        return np.zeros(len(values), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_unique, values), len(sorted_unique) - 1)
+    return sorted_unique[pos] == values
+
+
 class RowView:
     """Rows ``base[index]`` of a 2-d array without copying them: ``view[i]`` is ``base[index[i]]``.
 

@@ -92,8 +92,11 @@ def detect_placeholders(offers: pa.Table, vectors: np.ndarray, min_offers: int =
     keys = np.array([f"{k}\t{v}" for k, v in zip(kinds.tolist(), values.tolist(), strict=True)], dtype=object)
     uniq, inv, counts = np.unique(keys.astype(str), return_inverse=True, return_counts=True)
     out_k, out_v, out_n, out_c = [], [], [], []
+    # rows grouped by value once (a mask per frequent value was O(N) each: 7 s at 2M offers)
+    by_value = np.argsort(inv, kind="stable")
+    starts = np.r_[0, np.cumsum(counts)]
     for i in np.flatnonzero(counts >= min_offers).tolist():
-        member_rows = np.sort(rows[inv == i])
+        member_rows = np.sort(rows[by_value[starts[i]:starts[i + 1]]])
         kind, value = str(uniq[i]).split("\t", 1)
         out_k.append(kind)
         out_v.append(value)

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
-from samesku._arrays import unique_int
+from samesku._arrays import in_sorted, unique_int
 from samesku.analyse import BrandGazetteer, load_synonyms
 from samesku.analyse.placeholders import Placeholders, detect_placeholders, mask_placeholders
 from samesku.config import Config
@@ -214,11 +214,13 @@ def run_stages(
             cand = stage_candidates(offers, vectors, families, labels, config.blocking, seed=config.seed + si,
                                     name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks,
                                     placeholders=prep.fitted.placeholders, groups=groups)
-            # a pair an earlier stage scored is not scored again
+            # a pair an earlier stage scored is not scored again (codes are sorted: the
+            # candidate pairs are canonical, sorted by (a, b))
             code = cand.pairs[:, 0] * n + cand.pairs[:, 1] if len(cand.pairs) else np.empty(0, np.int64)
-            fresh = ~np.isin(code, seen, assume_unique=False) if len(seen) else np.ones(len(code), bool)
+            fresh = ~in_sorted(code, seen)
             pairs = cand.pairs[fresh]
-            seen = np.union1d(seen, code[fresh])
+            if si < len(config.blocking.stages):
+                seen = unique_int(np.concatenate([seen, code[fresh]]))
         with timer.step(f"stage {si} match", len(pairs)) as rep:
             scored = score_pairs(arrays, pairs, model, config.match, advance=rep.advance)
         for k, v in scored.veto_counts.items():
