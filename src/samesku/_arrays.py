@@ -58,10 +58,6 @@ class RowView:
     def shape(self) -> tuple[int, int]:
         return (len(self.index), int(self.base.shape[1]))
 
-    @property
-    def dtype(self) -> np.dtype:
-        return self.base.dtype
-
     def __len__(self) -> int:
         return len(self.index)
 

@@ -9,7 +9,7 @@ from samesku import schema as S
 from samesku.analyse import BrandGazetteer, analyse_offers
 from samesku.config import BlockingConfig
 from samesku.engines.local import encoder_texts
-from samesku.keys.candidates import stage_candidates
+from samesku.keys.candidates import stage_candidates, weak_neighbours
 from samesku.keys.encoder import CharNgramEncoder
 
 FILLER = [f"generic product {i} model zz{i:04d}q" for i in range(200)]
@@ -61,8 +61,6 @@ def test_an_offer_without_gtin_code_or_brand_searches_embedding_k_weak_title_nei
 
 
 def test_a_catalog_of_mostly_weak_offers_gets_fewer_extra_neighbours_per_weak_offer():
-    from samesku.keys.candidates import weak_neighbours
-
     cfg = BlockingConfig(embedding_k=20, embedding_k_weak=100, weak_share_cap=0.1)
     assert weak_neighbours(40, 1_000, cfg) == 100          # 4 % weak: the full wider search
     assert weak_neighbours(100, 1_000, cfg) == 100         # at the cap

@@ -415,10 +415,8 @@ def block_pairs(
         parts.append(_pair_codes(pairs_in_block(members[st : st + sz], vectors, knn_k, max_block,
                                                 key_seed(str(uniq[kc]), seed), groups, k_of), base))
         stats.blocks_knn += 1
-    codes = unique_int(np.concatenate(parts))
+    pairs = _decode_pairs(unique_int(np.concatenate(parts)), base)
     del parts
-    pairs = np.stack([codes // base, codes % base], axis=1)
-    del codes
     if top_k_overall and len(pairs):
         sims = pair_cosine(vectors, pairs)
         both = np.concatenate([pairs, pairs[:, ::-1]])
@@ -439,16 +437,14 @@ def _pair_codes(pairs: np.ndarray, base: int) -> np.ndarray:
     return unique_int(a[keep] * base + b[keep])
 
 
+def _decode_pairs(codes: np.ndarray, base: int) -> np.ndarray:
+    """(m, 2) pairs from codes ``a * base + b``."""
+    return np.stack([codes // base, codes % base], axis=1)
+
+
 def canonical_pairs(pairs: np.ndarray) -> np.ndarray:
     """Pairs as (min, max), self-pairs dropped, duplicates removed, sorted."""
     if len(pairs) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    a = np.minimum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
-    b = np.maximum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
-    keep = a != b
-    a, b = a[keep], b[keep]
-    if len(a) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    base = int(b.max()) + 1
-    code = unique_int(a * base + b)
-    return np.stack([code // base, code % base], axis=1)
+    base = int(pairs.max()) + 1
+    return _decode_pairs(_pair_codes(pairs, base), base)
