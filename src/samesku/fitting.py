@@ -24,7 +24,7 @@ import pyarrow as pa
 from samesku.analyse import BrandGazetteer
 from samesku.analyse.placeholders import Placeholders
 from samesku.config import Config
-from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for, fit_codebook, group_seed
+from samesku.keys.codebook import SAMPLE_PER_CELL, Codebook, cells_for, fit_codebook, group_seed
 from samesku.keys.encoder import TextEncoder, make_encoder
 from samesku.keys.sketches import CountMinSketch, TokenCounts
 from samesku.match.features import TokenIdf
@@ -40,7 +40,7 @@ class FittedState:
     encoder: TextEncoder
     token_idf: TokenIdf
     name_df: TokenCounts | CountMinSketch
-    codebooks: dict[str, np.ndarray] = field(default_factory=dict)  # embedding group -> unit centroids
+    codebooks: dict[str, Codebook] = field(default_factory=dict)  # embedding group -> its cells
     placeholders: Placeholders = field(default_factory=Placeholders)
 
 
@@ -75,7 +75,7 @@ def fit_codebooks(
     sample_groups: np.ndarray,
     sample_vectors: np.ndarray,
     config: Config,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Codebook]:
     """One k-means codebook per embedding group larger than ``embedding_block``.
 
     Args:
@@ -85,7 +85,7 @@ def fit_codebooks(
             each group are used).
         config: run configuration.
     """
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, Codebook] = {}
     for group in sorted(group_sizes):
         n_cells = cells_for(group_sizes[group], config.blocking.embedding_block)
         if not n_cells:

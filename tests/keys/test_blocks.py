@@ -172,3 +172,20 @@ def test_entity_vectors_given_as_rows_of_a_shared_matrix_give_the_same_pairs_as_
         assert len(copied) > 1500
         assert np.array_equal(copied, viewed)
         assert st_c.heavy_keys == st_v.heavy_keys and st_c.heavy_keys   # the split path ran too
+
+
+def test_top_k_per_entity_keeps_each_entitys_most_similar_partners_with_ties_to_the_lower_partner():
+    from samesku.keys.blocks import _top_k_per_entity
+
+    rng = np.random.default_rng(12)
+    pairs = canonical_pairs(rng.integers(0, 60, (900, 2)))
+    # few distinct values, negatives and zeros included: many ties
+    sims = rng.choice(np.array([-0.5, -0.0, 0.0, 0.25, 0.5, 0.75, 1.0], dtype=np.float32), len(pairs))
+    k_of = np.where(rng.random(60) < 0.3, 7, 0)
+    got = {tuple(p) for p in _top_k_per_entity(pairs, sims, 3, k_of=k_of).tolist()}
+    want: set[tuple[int, int]] = set()
+    for e in range(60):
+        mine = [((-float(s), int(b if a == e else a)), (int(a), int(b)))
+                for (a, b), s in zip(pairs.tolist(), sims.tolist(), strict=True) if e in (a, b)]
+        want |= {p for _, p in sorted(mine)[: max(3, int(k_of[e]))]}
+    assert got == want

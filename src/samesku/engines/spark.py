@@ -69,7 +69,7 @@ from samesku.io.parquet_reader import strings_of
 from samesku.io.parsed import INVALID_UTF8
 from samesku.io.paths import check_mapping, detect_format, expand_inputs
 from samesku.io.validate import REASONS, finish_offers, raw_json, row_reason_codes
-from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for
+from samesku.keys.codebook import SAMPLE_PER_CELL, Codebook, cells_for
 from samesku.keys.families import _title_tokens, embedding_groups
 from samesku.keys.sketches import TokenCounts
 from samesku.match.features import (
@@ -254,7 +254,7 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
         sizes = dict(zip(size_t.column("_g").to_pylist(), size_t.column("count").to_pylist(), strict=True))
         need = {g: cells_for(s, config.blocking.embedding_block) * SAMPLE_PER_CELL for g, s in sizes.items()}
         need = {g: k for g, k in need.items() if k}
-        codebooks: dict[str, np.ndarray] = {}
+        codebooks: dict[str, Codebook] = {}
         if need:
             need_df = spark.createDataFrame(pa.table({"_g": list(need), "_need": list(need.values())}))
             w = Window.partitionBy("_g").orderBy("_sh", S.ROW_NUMBER)

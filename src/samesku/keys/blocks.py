@@ -215,50 +215,33 @@ def _masked_knn(ids: np.ndarray, v: np.ndarray, g: np.ndarray | None, rows: np.n
     return np.stack([np.repeat(ids[rows], kk).reshape(nn.shape)[valid], ids[nn[valid]]], axis=1)
 
 
-def _top_k_per_entity(pairs: np.ndarray, sims: np.ndarray, k: int, width: int = 64,
-                      k_of: np.ndarray | None = None) -> np.ndarray:
-    """For each left entity keep its k most similar distinct right entities (ties: lower right).
+def _top_k_per_entity(pairs: np.ndarray, sims: np.ndarray, k: int, k_of: np.ndarray | None = None) -> np.ndarray:
+    """The canonical pairs each of whose ends keeps among its k most similar partners.
 
-    With ``k_of`` (indexed by entity) an entity keeps ``max(k, k_of[entity])``.
+    ``pairs`` are distinct canonical pairs (a < b) sorted by (a, b), ``sims`` their
+    similarities. An entity keeps ``max(k, k_of[entity])`` partners with ``k_of``; a pair
+    survives when either end keeps it; ties go to the lower partner.
 
-    Rows are grouped by a sort on one int64 code; entities with at most ``width``
-    candidates (nearly all) are ranked in a padded ``(entities, width)`` matrix, the rest
-    by a full lexicographic sort of their rows only (a 3-key lexsort of millions of rows
-    was the slowest step of blocking).
+    One stable sort of a single int64 key — the entity in the high 32 bits, the
+    similarity's float32 bits made order-reversing in the low 32 — ranks every entity's
+    partners at once (a padded matrix plus a 3-key lexsort for long lists took 1.7 x as long).
+    Listing the reversed pairs first puts each entity's partners in ascending order
+    before the sort, so its stability breaks ties by the lower partner.
     """
     if len(pairs) == 0:
         return pairs
-    base = int(pairs.max()) + 1
-    code = pairs[:, 0].astype(np.int64) * base + pairs[:, 1]
-    order = np.argsort(code, kind="stable")
-    code, pairs, sims = code[order], pairs[order], sims[order]
-    keep = np.r_[True, code[1:] != code[:-1]]
-    sims = np.maximum.reduceat(sims, np.flatnonzero(keep))   # a pair seen twice keeps its best similarity
-    pairs = pairs[keep]
-    left = pairs[:, 0]
+    if int(pairs.max()) >= 2**31:
+        raise ValueError("top-k ranking takes entity ids below 2**31")
+    both = np.concatenate([pairs[:, ::-1], pairs])
+    # + 0.0 turns -0.0 into 0.0: equal floats must get equal bits
+    bits = (np.concatenate([sims, sims]).astype(np.float32) + np.float32(0.0)).view(np.uint32).astype(np.int64)
+    ascending = np.where(bits & 0x80000000, bits ^ 0xFFFFFFFF, bits | 0x80000000)   # orders like the floats
+    order = np.argsort((both[:, 0].astype(np.int64) << 32) | (0xFFFFFFFF - ascending), kind="stable")
+    left = both[order, 0]
     starts = np.r_[0, np.flatnonzero(left[1:] != left[:-1]) + 1]
-    counts = np.diff(np.r_[starts, len(left)])
-    pos = np.arange(len(left)) - np.repeat(starts, counts)
-    row = np.repeat(np.arange(len(starts)), counts)
-    budget = np.full(len(starts), k, dtype=np.int64) if k_of is None else np.maximum(k, k_of[left[starts]])
-    small = np.repeat(counts <= width, counts)
-    chosen: list[np.ndarray] = []
-    if small.any():
-        w = int(min(width, counts.max()))
-        mat = np.full((len(starts), w), np.inf, dtype=np.float64)
-        mat[row[small], pos[small]] = -sims[small].astype(np.float64)
-        ranked = np.argsort(mat, axis=1, kind="stable")[:, :int(budget.max())]   # rows are sorted by right
-        take = (np.take_along_axis(mat, ranked, axis=1) < np.inf) & (np.arange(ranked.shape[1])[None, :] < budget[:, None])
-        r_idx = np.repeat(np.arange(len(starts)), ranked.shape[1]).reshape(ranked.shape)[take]
-        chosen.append(starts[r_idx] + ranked[take])
-    if not small.all():
-        big = np.flatnonzero(~small)
-        o = big[np.lexsort((pairs[big, 1], -sims[big], left[big]))]
-        lb = left[o]
-        st = np.r_[0, np.flatnonzero(lb[1:] != lb[:-1]) + 1]
-        rk = np.arange(len(o)) - np.repeat(st, np.diff(np.r_[st, len(o)]))
-        chosen.append(o[rk < budget[row[o]]])
-    return pairs[np.sort(np.concatenate(chosen))]
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    budget = k if k_of is None else np.maximum(k, k_of[left])
+    return canonical_pairs(both[order[rank < budget]])
 
 
 def pair_cosine(vectors: VectorRows, pairs: np.ndarray, chunk: int = 2048) -> np.ndarray:
@@ -418,9 +401,7 @@ def block_pairs(
     pairs = _decode_pairs(unique_int(np.concatenate(parts)), base)
     del parts
     if top_k_overall and len(pairs):
-        sims = pair_cosine(vectors, pairs)
-        both = np.concatenate([pairs, pairs[:, ::-1]])
-        pairs = canonical_pairs(_top_k_per_entity(both, np.concatenate([sims, sims]), knn_k, k_of=k_of))
+        pairs = _top_k_per_entity(pairs, pair_cosine(vectors, pairs), knn_k, k_of=k_of)
     stats.pairs = len(pairs)
     if len(pairs):
         stats.max_pairs_per_entity = int(np.bincount(pairs.ravel()).max())

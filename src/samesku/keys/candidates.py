@@ -21,6 +21,7 @@ from samesku._arrays import RowView, unique_int_inverse
 from samesku.analyse.placeholders import Placeholders
 from samesku.config import BlockingConfig, Config
 from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs, encode_keys
+from samesku.keys.codebook import Codebook
 from samesku.keys.families import FAMILIES, KeyRows
 from samesku.keys.sketches import CountMinSketch, TokenCounts
 
@@ -49,13 +50,19 @@ def _representatives(rows: np.ndarray, keys: np.ndarray, cluster_of: np.ndarray)
 def _cluster_centroids(cluster_of: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(dense cluster index per offer, unit centroid per cluster)."""
     _, dense = unique_int_inverse(cluster_of)
+    if int(dense.max()) + 1 == len(dense):
+        # every offer its own cluster (stage 1): the centroids are the (unit) vectors, in cluster order
+        cent = np.empty_like(vectors)
+        cent[dense] = vectors
+        return dense, cent
     agg = sp.csr_matrix(
         (np.ones(len(dense), dtype=np.float32), (dense, np.arange(len(dense)))), shape=(int(dense.max()) + 1, len(dense))
     )
     cent = np.asarray(agg @ vectors, dtype=np.float32)
-    norms = np.linalg.norm(cent, axis=1, keepdims=True)
+    norms = np.sqrt(np.einsum("ij,ij->i", cent, cent))
     norms[norms == 0] = 1.0
-    return dense, cent / norms
+    cent /= norms[:, None]
+    return dense, cent
 
 
 def weak_offers(offers: pa.Table) -> np.ndarray:
@@ -134,7 +141,7 @@ def stage_candidates(
     config: BlockingConfig,
     seed: int = 0,
     name_df: TokenCounts | CountMinSketch | None = None,
-    codebooks: dict[str, np.ndarray] | None = None,
+    codebooks: dict[str, Codebook] | None = None,
     placeholders: Placeholders | None = None,
     groups: np.ndarray | None = None,
 ) -> StageCandidates:

@@ -19,7 +19,7 @@ from samesku._arrays import unique_int
 from samesku.analyse.codes import is_code_token, spec_pattern, spec_words
 from samesku.analyse.placeholders import Placeholders
 from samesku.keys.blocks import encode_keys
-from samesku.keys.codebook import assign_cells
+from samesku.keys.codebook import Codebook, assign_cells
 from samesku.keys.sketches import CountMinSketch, TokenCounts
 
 KeyRows = tuple[np.ndarray, np.ndarray]  # (row index int64, key object array)
@@ -224,7 +224,7 @@ def embedding_groups(offers: pa.Table, within_category: bool) -> np.ndarray:
 
 
 def embedding_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int,
-                   codebooks: dict[str, np.ndarray] | None = None, within_category: bool = True,
+                   codebooks: dict[str, Codebook] | None = None, within_category: bool = True,
                    **_: object) -> KeyRows:
     """The embedding family: the offer's group (category), cut into codebook cells.
 
