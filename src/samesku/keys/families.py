@@ -233,16 +233,25 @@ def embedding_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int,
     nearest cells instead of the whole group, so no block grows with the catalog.
     """
     groups = embedding_groups(offers, within_category)
-    n = len(groups)
+    if len(groups) == 0:
+        return _EMPTY
     codebooks = codebooks or {}
-    has = np.array([g in codebooks for g in groups.tolist()], dtype=bool) if n else np.zeros(0, bool)
+    # rows grouped by one sort of the group codes: comparing every row's group string with
+    # each group in turn cost O(rows x groups) (6.6 s of the family at 2M offers)
+    names, code = encode_keys(groups)
+    with_book = np.array([g in codebooks for g in names.tolist()], dtype=bool)
+    has = with_book[code]
     rows_l, keys_l = [np.flatnonzero(~has)], [groups[~has]]
-    for g in sorted(set(groups[has].tolist())):
-        idx = np.flatnonzero(groups == g)
+    order = np.argsort(code, kind="stable")     # stable: each group's rows stay ascending
+    bounds = np.searchsorted(code[order], np.arange(len(names) + 1))
+    for gi in sorted(np.flatnonzero(with_book).tolist(), key=lambda i: str(names[i])):
+        g = str(names[gi])
+        idx = order[bounds[gi]:bounds[gi + 1]]
         cells = assign_cells(vectors[idx], codebooks[g])
         for p in range(cells.shape[1]):
             rows_l.append(idx)
-            keys_l.append(np.array([f"{g}|{c}" for c in cells[:, p].tolist()], dtype=object))
+            keys = pc.binary_join_element_wise(pa.scalar(f"{g}|"), pc.cast(pa.array(cells[:, p]), pa.string()), "")
+            keys_l.append(np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object))
     return np.concatenate(rows_l).astype(np.int64), np.concatenate(keys_l)
 
 
