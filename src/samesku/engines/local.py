@@ -22,6 +22,7 @@ from samesku.config import Config
 from samesku.engines.pool import map_chunks, worker_count
 from samesku.fitting import (
     FittedState,
+    count_groups,
     fit_codebooks,
     fit_encoder,
     group_sample_positions,
@@ -172,8 +173,7 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
     with timer.step("fit keys"):
         name_df = name_token_counts(offers)
         groups = embedding_groups(offers, config.blocking.embedding_within_category)
-        uniq, counts = np.unique(groups.astype(str), return_counts=True)
-        sizes = {str(g): int(c) for g, c in zip(uniq.tolist(), counts.tolist(), strict=True)}
+        sizes = count_groups(groups)
         gpos = group_sample_positions(groups, rows, sizes, config)
         codebooks = fit_codebooks(sizes, groups[gpos], vectors[gpos], config)
     fitted = FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders)
