@@ -51,7 +51,10 @@ def _cluster_centroids(cluster_of: np.ndarray, vectors: np.ndarray) -> tuple[np.
     """(dense cluster index per offer, unit centroid per cluster)."""
     _, dense = unique_int_inverse(cluster_of)
     if int(dense.max()) + 1 == len(dense):
-        # every offer its own cluster (stage 1): the centroids are the (unit) vectors, in cluster order
+        # every offer its own cluster (stage 1): the centroids are the (unit) vectors, in cluster
+        # order — the vectors themselves when the labels are the row numbers (no 1 KiB-per-offer copy)
+        if np.array_equal(dense, np.arange(len(dense))):
+            return dense, vectors
         cent = np.empty_like(vectors)
         cent[dense] = vectors
         return dense, cent
