@@ -353,13 +353,16 @@ def write_readme(results: dict, path: Path, command: str) -> None:
         n_last = int(sparks[-1].split("_")[1])
         per = last["seconds"] * m["cpus"] / n_last
         comp = results.get(f"synth_{n_last}", {}).get("largest_raw_component")
-        if comp:
-            lines += ["", f"Largest merge task at {n_last:,} offers: {comp:,} offers ({comp / n_last:.0%} of the catalog). The "
-                      "constrained merge is a sequential greedy pass, so the Spark engine merges each connected component of "
-                      "accepted edges in one task — exact, and the same clusters as the local engine, but this one task does "
-                      "not spread over a cluster's cores. It grows with the catalog on synthetic data (chains of accepted "
-                      "edges that the merge constraints later cut), which is the part of the billion-offer path not yet "
-                      "bounded: a per-bucket merge with a reconciliation pass would bound it at the price of exact equality."]
+        task = results.get(f"synth_{n_last}", {}).get("largest_merge_task")
+        if comp and task:
+            lines += ["", f"Largest merge task at {n_last:,} offers: {task:,} offers ({task / n_last:.1%} of the catalog); "
+                      f"the largest connected component of accepted edges holds {comp:,} ({comp / n_last:.0%}). The "
+                      "constrained merge is a sequential greedy pass inside a component, and chains of accepted edges "
+                      "(that the merge constraints later cut) join a growing share of a synthetic catalog into one "
+                      "component; a component above `merge.max_component` offers is therefore cut into the components "
+                      "of its stronger edges before the merge (both engines, same clusters), so one merge task's work "
+                      "is bounded whatever the catalog size. The accepted edges between the pieces are set aside "
+                      "(`component_cap` in the refused merges)."]
         lines += ["", f"Projection to 1,000,000,000 offers from the largest run: {per * 1e9 / 3600:,.0f} core-hours, i.e. about "
                   f"{per * 1e9 / 3600 / 400:,.1f} hours on 400 cores, if the cost per offer stays flat (every stage is bounded per "
                   "offer: blocks never exceed `max_block` / `embedding_block`, pairs per offer are capped by k per key). "
@@ -411,26 +414,30 @@ def splink_peer(tmp: Path) -> dict:
             "peak_rss_mb": res["peak_rss_mib_splink"], "comparisons": res["n_comparisons_scored"]}
 
 
-def largest_raw_component(run_dir: Path, threshold: float = 0.5) -> int:
-    """Offers in the largest connected component of the accepted edges, before any constraint.
+def largest_components(run_dir: Path, threshold: float = 0.5) -> tuple[int, int]:
+    """Offers in the largest connected component of the accepted edges (raw) and in the largest merge task.
 
-    The Spark engine merges each such component in one task (the greedy constrained merge
-    is sequential), so this is the largest unit of merge work a cluster cannot split.
+    The greedy constrained merge is sequential inside a component, so a component is one
+    task's work; components above ``merge.max_component`` offers are cut into the
+    components of their stronger edges (:func:`samesku.merge.union.capped_components`),
+    and the largest piece is the largest merge task.
     """
     import pyarrow.parquet as pq
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
+
+    from samesku.config import MergeConfig
+    from samesku.merge.union import capped_components
 
     ids = pq.read_table(run_dir / "assignments.parquet", columns=["offer_id"]).column(0).to_pylist()
     pos = {o: i for i, o in enumerate(ids)}
     e = pq.read_table(run_dir / "edges.parquet", columns=["offer_id_a", "offer_id_b", "match_probability"])
-    keep = np.asarray(e.column("match_probability").to_numpy()) >= threshold
-    a = np.fromiter((pos[o] for o in e.column("offer_id_a").to_pylist()), dtype=np.int64)[keep]
-    b = np.fromiter((pos[o] for o in e.column("offer_id_b").to_pylist()), dtype=np.int64)[keep]
-    if len(a) == 0:
-        return 1
-    _, lab = connected_components(csr_matrix((np.ones(len(a)), (a, b)), shape=(len(ids), len(ids))), directed=False)
-    return int(np.bincount(lab).max())
+    p = np.asarray(e.column("match_probability").to_numpy(), dtype=np.float64)
+    a = np.fromiter((pos[o] for o in e.column("offer_id_a").to_pylist()), dtype=np.int64)
+    b = np.fromiter((pos[o] for o in e.column("offer_id_b").to_pylist()), dtype=np.int64)
+    if not (p >= threshold).any():
+        return 1, 1
+    raw = capped_components(len(ids), a, b, p, threshold, 0)
+    capped = capped_components(len(ids), a, b, p, threshold, MergeConfig().max_component)
+    return int(np.bincount(raw).max()), int(np.bincount(capped).max())
 
 
 def _partition(run_dir: Path) -> set:
@@ -503,7 +510,7 @@ def main() -> None:
                                      "accepted_pairs": sum(st["accepted_pairs"] for st in summary["stages"]),
                                      "accepted_by_stage": [st["accepted_pairs"] for st in summary["stages"]],
                                      "scoring_pairs_per_second": _scoring_rate(summary["seconds"], summary["candidate_pairs"]),
-                                     "largest_raw_component": largest_raw_component(tmp / f"s{n}")}
+                                     **dict(zip(("largest_raw_component", "largest_merge_task"), largest_components(tmp / f"s{n}"), strict=True))}
             save()
             if n not in args.spark_sizes:
                 continue

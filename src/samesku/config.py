@@ -96,6 +96,14 @@ class MergeConfig:
     # what teaches it that a shared seller argues against a match.)
     seller_constraint: str = "hard"
     seller_soft_penalty: float = 0.2
+    # The guarded merge is a sequential strongest-first pass per connected component of
+    # accepted edges, and chains of accepted edges make one component hold a large share of
+    # the catalog (51 % of 1M synthetic offers). A component above this many offers is cut
+    # into the components of its stronger edges (thresholds 0.75, 0.875, ... of the match
+    # threshold's distance to 1) until each piece fits; accepted edges between pieces are
+    # set aside (counted as refused "component_cap"). This bounds one merge task's memory
+    # and time on any engine; 0 = no cap.
+    max_component: int = 100_000
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,8 @@ class Config:
                     raise ConfigError(f"unknown key family {fam!r}; known: {', '.join(KEY_FAMILIES)}")
         if self.merge.seller_constraint not in ("off", "soft", "hard"):
             raise ConfigError("merge.seller_constraint must be 'off', 'soft' or 'hard'")
+        if self.merge.max_component < 0 or 0 < self.merge.max_component < 2:
+            raise ConfigError("merge.max_component must be 0 (no cap) or at least 2")
         if not 0.0 <= self.match.threshold <= 1.0:
             raise ConfigError("match.threshold must be in [0, 1]")
         return self

@@ -53,7 +53,8 @@ def catalog(tmp_path_factory) -> Path:
 def test_spark_engine_gives_the_local_engines_clusters_and_rejected_rows(spark, catalog, tmp_path):
     from samesku.engines.spark import run_spark
 
-    cfg = Config()
+    # a small component cap, so the distributed ladder of capped components is exercised too
+    cfg = Config.from_dict({"merge": {"max_component": 2_000}})
     local = cluster([catalog], tmp_path / "local", cfg)
     remote = run_spark([catalog], tmp_path / "spark", cfg, spark=spark)
 
@@ -74,5 +75,6 @@ def test_spark_engine_gives_the_local_engines_clusters_and_rejected_rows(spark, 
     edges_l = pq.read_table(tmp_path / "local" / "edges.parquet").num_rows
     edges_s = pq.read_table(tmp_path / "spark" / "edges.parquet").num_rows
     assert edges_l == edges_s
+    assert local["refused_merges"]["component_cap"] == remote["refused_merges"]["component_cap"] > 0
     summary = json.loads((tmp_path / "spark" / "summary.json").read_text())
     assert summary["engine"] == "spark" and (tmp_path / "spark" / "report.html").exists()

@@ -6,7 +6,7 @@ import numpy as np
 
 from samesku.config import MergeConfig
 from samesku.match.features import prepare_offers
-from samesku.merge.union import merge_edges
+from samesku.merge.union import capped_components, ladder_thresholds, merge_edges
 from tests.conftest import make_analysed, unit_vectors
 
 
@@ -105,3 +105,34 @@ def test_merging_component_by_component_gives_the_clusters_of_one_strongest_firs
     assert np.array_equal(by_component.labels, one_pass.labels)
     assert np.array_equal(by_component.weakest_link, one_pass.weakest_link)
     assert by_component.refused == one_pass.refused
+
+
+def _two_cliques_and_a_weak_chain() -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Offers 0-3 and 4-7 are strong cliques (p 0.99); one accepted 0.6 edge links them."""
+    edges = [(i, j, 0.99) for lo in (0, 4) for i in range(lo, lo + 4) for j in range(i + 1, lo + 4)] + [(3, 4, 0.6)]
+    e = np.array(edges, dtype=np.float64)
+    return 8, e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2]
+
+
+def test_an_oversize_component_is_cut_into_the_components_of_its_stronger_edges():
+    n, a, b, p = _two_cliques_and_a_weak_chain()
+    assert capped_components(n, a, b, p, 0.5, 0).tolist() == [0] * 8           # no cap: one component
+    assert capped_components(n, a, b, p, 0.5, 8).tolist() == [0] * 8           # it fits
+    assert capped_components(n, a, b, p, 0.5, 5).tolist() == [0] * 4 + [4] * 4  # cut at p >= 0.75
+    assert ladder_thresholds(0.5)[:3] == [0.5, 0.75, 0.875]
+
+
+def test_the_last_ladder_level_keeps_a_component_whatever_its_size():
+    n, a, b, p = _two_cliques_and_a_weak_chain()
+    p = np.full_like(p, 0.999)      # every edge above the last level: nothing can cut it
+    assert capped_components(n, a, b, p, 0.5, 3).tolist() == [0] * 8
+
+
+def test_merging_never_crosses_a_component_cap_and_counts_the_edges_set_aside():
+    n, a, b, p = _two_cliques_and_a_weak_chain()
+    rows = [{"title": f"t{i}"} for i in range(n)]
+    free = merge_edges(n, a, b, p, _arrays(rows), MergeConfig(min_cross_members=1, max_component=0), 0.5)
+    capped = merge_edges(n, a, b, p, _arrays(rows), MergeConfig(min_cross_members=1, max_component=5), 0.5)
+    assert len(set(free.labels.tolist())) == 1 and free.refused["component_cap"] == 0
+    assert capped.labels.tolist() == [0] * 4 + [4] * 4
+    assert capped.refused["component_cap"] == 1

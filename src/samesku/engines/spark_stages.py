@@ -39,7 +39,7 @@ from samesku.match.model import MatchModel
 from samesku.match.vetoes import apply_vetoes
 from samesku.merge.outputs import build_outputs
 from samesku.merge.profiles import ProfileSource
-from samesku.merge.union import merge_edges
+from samesku.merge.union import ladder_thresholds, merge_edges
 
 _KEY_INPUTS = (S.ROW_NUMBER, "_label", S.TITLE_CLEAN, S.MODEL_CODES, S.GTINS, S.BRAND_NORM, S.CATEGORY, S.IMAGE_PHASH,
                "m_vectors")
@@ -239,13 +239,43 @@ def _components(spark: Any, edges: Any, config: Config, work: _Work) -> Any:
 _REFUSED = ("gtin", "model_code", "count", "amount", "seller", "support")
 
 
+def _capped_components(spark: Any, accepted: Any, config: Config, work: _Work) -> Any:
+    """(row, comp) of :func:`~samesku.merge.union.capped_components`, distributed.
+
+    Components of the accepted edges; the offers of a component above
+    ``merge.max_component`` take the components of their edges at the next ladder
+    threshold instead, until each piece fits (lowest-row labels, the local engine's groups).
+    """
+    from pyspark.sql import functions as F
+
+    cap = config.merge.max_component
+    levels = ladder_thresholds(config.match.threshold)
+    cur = accepted.select("a", "b", S.MATCH_PROBABILITY)
+    done: Any = None
+    for level, t in enumerate(levels):
+        comps = _components(spark, cur.filter(F.col(S.MATCH_PROBABILITY) >= t), config, work)
+        if cap <= 0 or level == len(levels) - 1:
+            fits, big = comps, None
+        else:
+            sized = comps.join(comps.groupBy("_comp").count(), "_comp")
+            sized = work.save(sized, "capped")
+            fits = sized.filter(F.col("count") <= cap).select(S.ROW_NUMBER, "_comp")
+            big = sized.filter(F.col("count") > cap).select(S.ROW_NUMBER)
+        done = fits if done is None else done.unionByName(fits)
+        if big is None or big.limit(1).count() == 0:
+            break
+        # the next level keeps only the oversize components' edges (both ends inside one)
+        cur = cur.join(big.select(F.col(S.ROW_NUMBER).alias("a")), "a").join(big.select(F.col(S.ROW_NUMBER).alias("b")), "b")
+    return work.save(done, "capped_comps")
+
+
 def _merge(spark: Any, edges: Any, prepared: Any, n_rows: int, config: Config, work: _Work) -> tuple[Any, dict[str, int]]:
     """(row, label, weakest) of every offer and refused-merge counts, merged per component."""
     from pyspark.sql import functions as F
 
     thr = config.match.threshold
     acc = edges.filter(F.col(S.MATCH_PROBABILITY) >= thr)
-    comps = _components(spark, acc, config, work)
+    comps = _capped_components(spark, acc, config, work)
     n_b = _buckets(n_rows, config)
     # only what the cannot-link checks read: a component of 400k offers is then ~40 MB in
     # its task, not the ~600 MB of every pair-feature array
@@ -278,6 +308,10 @@ def _merge(spark: Any, edges: Any, prepared: Any, n_rows: int, config: Config, w
     merged = work.save(merged, "merged")
     refused_row = merged.agg(*[F.sum(f"_refused_{k}").alias(k) for k in _REFUSED]).collect()[0]
     refused = {k: int(refused_row[k] or 0) for k in _REFUSED}
+    # accepted edges between two capped pieces of one component (what the local merge counts)
+    # (an offer a higher ladder level left without edges is a group of its own: no row in comps)
+    refused["component_cap"] = acc.join(ca, "a", "left").join(cb, "b", "left") \
+        .filter(F.coalesce("_ca", "a") != F.coalesce("_cb", "b")).count()
     labels = prepared.select(S.ROW_NUMBER).join(merged.select(S.ROW_NUMBER, "_label", "_weakest"), S.ROW_NUMBER, "left") \
         .select(S.ROW_NUMBER, F.coalesce("_label", S.ROW_NUMBER).alias("_label"), F.coalesce("_weakest", F.lit(1.0)).alias("_weakest"))
     return work.save(labels, "labels"), refused

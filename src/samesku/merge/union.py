@@ -11,7 +11,10 @@ merge is refused when
   asks for more support.
 
 Cost: O(E log E) for the sort plus amortised near-constant union-find work per edge; the
-support check reads at most ``_SUPPORT_SAMPLE`` members' adjacency.
+support check reads at most ``_SUPPORT_SAMPLE`` members' adjacency. The pass is sequential
+inside one connected component of accepted edges, so components are capped at
+``max_component`` offers (:func:`capped_components`): one merge task's work is bounded on
+any engine, whatever share of the catalog one chain of accepted edges reaches.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from samesku.merge.profiles import Profile, ProfileSource
 
 _SUPPORT_SAMPLE = 32     # members of the smaller cluster read for the average support
 _CODE_RELATED = 75.0     # partial similarity (0-100) above which two codes are related
+LADDER_LEVELS = 8        # thresholds tried for an oversize component (the last level is kept whatever its size)
 
 
 @dataclass
@@ -66,6 +70,46 @@ def _amounts_conflict(a: set[tuple[int, float]], b: set[tuple[int, float]]) -> b
     return shared_unit
 
 
+def ladder_thresholds(threshold: float) -> list[float]:
+    """Thresholds that cut an oversize component: each halves the distance to 1 (0.5, 0.75, 0.875, ...)."""
+    return [1.0 - (1.0 - threshold) / 2**k for k in range(LADDER_LEVELS)]
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    graph = sp.coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def capped_components(
+    n: int, edges_a: np.ndarray, edges_b: np.ndarray, probability: np.ndarray, threshold: float, max_component: int
+) -> np.ndarray:
+    """Merge group of every offer: its lowest row's id inside its capped component.
+
+    Groups are the connected components of the accepted edges; a component of more than
+    ``max_component`` offers (0: no cap) is replaced by the components of its edges at the
+    next :func:`ladder_thresholds` level, until every piece fits (the last level's pieces
+    are kept whatever their size). The merge then runs inside each group with the normal
+    threshold; accepted edges between two groups are set aside. The Spark engine computes
+    the same groups with distributed components (lowest row labels, same ladder).
+    """
+    rows = np.arange(n, dtype=np.int64)
+    group = rows.copy()
+    active = np.ones(n, dtype=bool)
+    levels = ladder_thresholds(threshold)
+    for level, t in enumerate(levels):
+        keep = (probability >= t) & active[edges_a] & active[edges_b]
+        comp = _components(n, edges_a[keep], edges_b[keep])
+        low = np.full(n, n, dtype=np.int64)
+        np.minimum.at(low, comp, rows)
+        size = np.bincount(comp, minlength=n)
+        fits = active & ((size[comp] <= max_component) | (max_component <= 0) | (level == len(levels) - 1))
+        group[fits] = low[comp[fits]]
+        active &= ~fits
+        if not active.any():
+            break
+    return group
+
+
 def merge_edges(
     n: int,
     edges_a: np.ndarray,
@@ -84,7 +128,10 @@ def merge_edges(
     are taken one component at a time, strongest first. The result is the one a single
     strongest-first pass gives, but the union-find's reads stay inside one component's
     memory instead of jumping across the whole catalog, and the adjacency holds only the
-    pairs inside components.
+    pairs inside components. A component above ``config.max_component`` offers is cut into
+    the components of its stronger edges first (:func:`capped_components`); the result is
+    then the strongest-first pass of each piece, and the refused count ``component_cap``
+    says how many accepted edges ran between pieces.
 
     Args:
         n: number of offers.
@@ -100,10 +147,8 @@ def merge_edges(
     accepted = probability >= threshold
     if initial_labels is not None or not accepted.any():
         return _merge_pass(n, edges_a, edges_b, probability, source, config, threshold, initial_labels)
-    graph = sp.coo_matrix((np.ones(int(accepted.sum()), dtype=np.int8), (edges_a[accepted], edges_b[accepted])),
-                          shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
-    sizes = np.bincount(comp)
+    comp = capped_components(n, edges_a, edges_b, probability, threshold, config.max_component)
+    sizes = np.bincount(comp, minlength=n)
     involved = np.flatnonzero(sizes[comp] >= 2)
     rows = involved[np.argsort(comp[involved], kind="stable")]    # by component, row order inside
     local = np.full(n, -1, dtype=np.int64)
@@ -115,6 +160,7 @@ def merge_edges(
     labels[rows] = rows[res.labels]     # local labels are lowest local rows = lowest rows
     weakest = np.ones(n, dtype=np.float64)
     weakest[rows] = res.weakest_link
+    res.refused["component_cap"] = int((accepted & ~inner).sum())
     return MergeResult(labels=labels, weakest_link=weakest, merges=res.merges, refused=res.refused)
 
 
@@ -199,7 +245,7 @@ def _merge_pass(
         # summed in the same order as a loop over the members' neighbours
         return float(sum(p_hit.tolist())) / count, touched
 
-    refused = {"gtin": 0, "model_code": 0, "count": 0, "amount": 0, "seller": 0, "support": 0}
+    refused = {"gtin": 0, "model_code": 0, "count": 0, "amount": 0, "seller": 0, "support": 0, "component_cap": 0}
     accepted = probability >= threshold
     idx = np.flatnonzero(accepted)    # in canonical (a, b) order; stable sorts keep it among ties
     idx = idx[np.argsort(-probability[idx], kind="stable")]
