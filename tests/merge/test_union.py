@@ -136,3 +136,24 @@ def test_merging_never_crosses_a_component_cap_and_counts_the_edges_set_aside():
     assert len(set(free.labels.tolist())) == 1 and free.refused["component_cap"] == 0
     assert capped.labels.tolist() == [0] * 4 + [4] * 4
     assert capped.refused["component_cap"] == 1
+
+
+def test_components_packed_into_many_merge_chunks_give_the_clusters_of_one_pass(monkeypatch):
+    from samesku.merge import union
+    from samesku.merge.profiles import ProfileSource
+
+    rng = np.random.default_rng(5)
+    n = 3000    # 3,000 random pairs over 3,000 offers: hundreds of small components
+    rows = [{"title": f"t{i}", "seller": f"s{rng.integers(0, 300)}", "count": int(rng.choice([1, 1, 1, 2]))}
+            for i in range(n)]
+    a, b = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
+    keep = a != b
+    a, b, p = a[keep], b[keep], rng.random(int(keep.sum()))
+    arrays = _arrays(rows)
+    monkeypatch.setattr(union, "MERGE_CHUNK", 50)
+    chunked = merge_edges(n, a, b, p, arrays, MergeConfig(), 0.5)
+    one_pass = union._merge_pass(n, a, b, p, ProfileSource(arrays), MergeConfig(), 0.5)
+    assert chunked.merges > 500
+    assert np.array_equal(chunked.labels, one_pass.labels)
+    assert np.array_equal(chunked.weakest_link, one_pass.weakest_link)
+    assert chunked.refused == one_pass.refused

@@ -32,6 +32,7 @@ from samesku.merge.profiles import Profile, ProfileSource
 
 _SUPPORT_SAMPLE = 32     # members of the smaller cluster read for the average support
 _CODE_RELATED = 75.0     # partial similarity (0-100) above which two codes are related
+MERGE_CHUNK = 65_536     # offers per merge pass (whole components; one larger component is a chunk of its own)
 LADDER_LEVELS = 8        # thresholds tried for an oversize component (the last level is kept whatever its size)
 
 
@@ -154,14 +155,37 @@ def merge_edges(
     local = np.full(n, -1, dtype=np.int64)
     local[rows] = np.arange(len(rows), dtype=np.int64)
     inner = comp[edges_a] == comp[edges_b]
-    res = _merge_pass(len(rows), local[edges_a[inner]], local[edges_b[inner]], probability[inner], source.take(rows),
-                      config, threshold, None, component=comp[rows])
+    ea, eb, ep = local[edges_a[inner]], local[edges_b[inner]], probability[inner]
+    comp_sorted = comp[rows]
+    # whole components packed into chunks of about MERGE_CHUNK offers, each merged by its
+    # own pass: the pass's arrays (roots, adjacency, profiles) stay chunk-sized, so the
+    # cost per edge does not grow with the catalog (one pass over every component's
+    # offers slowed from 2.8 to 4.8 us per edge between 100k and 2M offers)
+    starts = np.r_[0, np.flatnonzero(np.diff(comp_sorted)) + 1] if len(rows) else np.empty(0, np.int64)
+    bounds = [0]
+    while bounds[-1] < len(rows):
+        nxt = int(np.searchsorted(starts, bounds[-1] + MERGE_CHUNK))
+        bounds.append(int(starts[nxt]) if nxt < len(starts) else len(rows))
+    chunk_of_edge = np.searchsorted(np.asarray(bounds[1:]), ea, side="right")
+    by_chunk = np.argsort(chunk_of_edge, kind="stable")
+    edge_bounds = np.searchsorted(chunk_of_edge[by_chunk], np.arange(len(bounds)))
     labels = np.arange(n, dtype=np.int64)
-    labels[rows] = rows[res.labels]     # local labels are lowest local rows = lowest rows
     weakest = np.ones(n, dtype=np.float64)
-    weakest[rows] = res.weakest_link
-    res.refused["component_cap"] = int((accepted & ~inner).sum())
-    return MergeResult(labels=labels, weakest_link=weakest, merges=res.merges, refused=res.refused)
+    refused: dict[str, int] = {}
+    merges = 0
+    for c, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        sel = by_chunk[edge_bounds[c]:edge_bounds[c + 1]]
+        res = _merge_pass(hi - lo, ea[sel] - lo, eb[sel] - lo, ep[sel], source.take(rows[lo:hi]), config, threshold,
+                          None, component=comp_sorted[lo:hi])
+        labels[rows[lo:hi]] = rows[lo + res.labels]    # local labels are lowest local rows = lowest rows
+        weakest[rows[lo:hi]] = res.weakest_link
+        merges += res.merges
+        for k, v in res.refused.items():
+            refused[k] = refused.get(k, 0) + v
+    if not refused:
+        refused = _merge_pass(0, ea[:0], eb[:0], ep[:0], source.take(rows[:0]), config, threshold).refused
+    refused["component_cap"] = int((accepted & ~inner).sum())
+    return MergeResult(labels=labels, weakest_link=weakest, merges=merges, refused=refused)
 
 
 def _merge_pass(
