@@ -83,20 +83,23 @@ def test_merging_is_deterministic():
     assert np.array_equal(r1.labels, r2.labels)
 
 
+def _random_graph(seed: int, n: int, sellers: int, pairs: int = 3000):
+    """(n, a, b, p, arrays): random sellers and counts, ``pairs`` random scored pairs with uniform p."""
+    rng = np.random.default_rng(seed)
+    rows = [{"title": f"t{i}", "seller": f"s{rng.integers(0, sellers)}", "count": int(rng.choice([1, 1, 1, 2]))}
+            for i in range(n)]
+    a, b = rng.integers(0, n, pairs), rng.integers(0, n, pairs)
+    keep = a != b
+    return n, a[keep], b[keep], rng.random(int(keep.sum())), _arrays(rows)
+
+
 def test_merging_component_by_component_gives_the_clusters_of_one_strongest_first_pass():
     from samesku.merge.profiles import ProfileSource
     from samesku.merge.union import _merge_pass
 
     # sellers and counts that make the cannot-link, seller and support checks fire,
     # on a random graph of many accepted components joined by below-threshold pairs
-    rng = np.random.default_rng(3)
-    n = 600
-    rows = [{"title": f"t{i}", "seller": f"s{rng.integers(0, 40)}", "count": int(rng.choice([1, 1, 1, 2]))}
-            for i in range(n)]
-    a, b = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
-    keep = a != b
-    a, b, p = a[keep], b[keep], rng.random(int(keep.sum()))
-    arrays = _arrays(rows)
+    n, a, b, p, arrays = _random_graph(seed=3, n=600, sellers=40)
     cfg = MergeConfig(large_cluster=3)
     by_component = merge_edges(n, a, b, p, arrays, cfg, 0.7)
     one_pass = _merge_pass(n, a, b, p, ProfileSource(arrays), cfg, 0.7)
@@ -142,14 +145,7 @@ def test_components_packed_into_many_merge_chunks_give_the_clusters_of_one_pass(
     from samesku.merge import union
     from samesku.merge.profiles import ProfileSource
 
-    rng = np.random.default_rng(5)
-    n = 3000    # 3,000 random pairs over 3,000 offers: hundreds of small components
-    rows = [{"title": f"t{i}", "seller": f"s{rng.integers(0, 300)}", "count": int(rng.choice([1, 1, 1, 2]))}
-            for i in range(n)]
-    a, b = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
-    keep = a != b
-    a, b, p = a[keep], b[keep], rng.random(int(keep.sum()))
-    arrays = _arrays(rows)
+    n, a, b, p, arrays = _random_graph(seed=5, n=3000, sellers=300)   # 3,000 pairs: hundreds of small components
     monkeypatch.setattr(union, "MERGE_CHUNK", 50)
     chunked = merge_edges(n, a, b, p, arrays, MergeConfig(), 0.5)
     one_pass = union._merge_pass(n, a, b, p, ProfileSource(arrays), MergeConfig(), 0.5)

@@ -39,7 +39,7 @@ from samesku.match.model import MatchModel
 from samesku.match.vetoes import apply_vetoes
 from samesku.merge.outputs import build_outputs
 from samesku.merge.profiles import ProfileSource
-from samesku.merge.union import ladder_thresholds, merge_edges
+from samesku.merge.union import REFUSAL_KINDS, ladder_thresholds, merge_edges
 
 _KEY_INPUTS = (S.ROW_NUMBER, "_label", S.TITLE_CLEAN, S.MODEL_CODES, S.GTINS, S.BRAND_NORM, S.CATEGORY, S.IMAGE_PHASH,
                "m_vectors")
@@ -236,7 +236,8 @@ def _components(spark: Any, edges: Any, config: Config, work: _Work) -> Any:
     raise ConfigError(f"connected components did not converge in {config.spark.component_iterations} rounds")
 
 
-_REFUSED = ("gtin", "model_code", "count", "amount", "seller", "support")
+# refusals counted inside the merge tasks; component_cap is counted across pieces, outside them
+_REFUSED = tuple(k for k in REFUSAL_KINDS if k != "component_cap")
 
 
 def _capped_components(spark: Any, accepted: Any, config: Config, work: _Work) -> Any:

@@ -33,6 +33,7 @@ from samesku.merge.profiles import Profile, ProfileSource
 _SUPPORT_SAMPLE = 32     # members of the smaller cluster read for the average support
 _CODE_RELATED = 75.0     # partial similarity (0-100) above which two codes are related
 MERGE_CHUNK = 65_536     # offers per merge pass (whole components; one larger component is a chunk of its own)
+REFUSAL_KINDS = ("gtin", "model_code", "count", "amount", "seller", "support", "component_cap")
 LADDER_LEVELS = 8        # thresholds tried for an oversize component (the last level is kept whatever its size)
 
 
@@ -171,7 +172,7 @@ def merge_edges(
     edge_bounds = np.searchsorted(chunk_of_edge[by_chunk], np.arange(len(bounds)))
     labels = np.arange(n, dtype=np.int64)
     weakest = np.ones(n, dtype=np.float64)
-    refused: dict[str, int] = {}
+    refused = dict.fromkeys(REFUSAL_KINDS, 0)
     merges = 0
     for c, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         sel = by_chunk[edge_bounds[c]:edge_bounds[c + 1]]
@@ -181,9 +182,7 @@ def merge_edges(
         weakest[rows[lo:hi]] = res.weakest_link
         merges += res.merges
         for k, v in res.refused.items():
-            refused[k] = refused.get(k, 0) + v
-    if not refused:
-        refused = _merge_pass(0, ea[:0], eb[:0], ep[:0], source.take(rows[:0]), config, threshold).refused
+            refused[k] += v
     refused["component_cap"] = int((accepted & ~inner).sum())
     return MergeResult(labels=labels, weakest_link=weakest, merges=merges, refused=refused)
 
@@ -269,7 +268,7 @@ def _merge_pass(
         # summed in the same order as a loop over the members' neighbours
         return float(sum(p_hit.tolist())) / count, touched
 
-    refused = {"gtin": 0, "model_code": 0, "count": 0, "amount": 0, "seller": 0, "support": 0, "component_cap": 0}
+    refused = dict.fromkeys(REFUSAL_KINDS, 0)
     accepted = probability >= threshold
     idx = np.flatnonzero(accepted)    # in canonical (a, b) order; stable sorts keep it among ties
     idx = idx[np.argsort(-probability[idx], kind="stable")]
