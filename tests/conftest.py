@@ -13,7 +13,7 @@ def make_analysed(rows: list[dict]) -> pa.Table:
     """An analysed-offers table from dicts; missing fields are null/empty."""
     cols: dict[str, list] = {
         S.OFFER_ID: [], S.TITLE: [], S.TITLE_CLEAN: [], S.BRAND_NORM: [], S.CATEGORY: [], S.SELLER: [],
-        S.PRICE: [], S.COUNT: [], S.AMOUNT: [], S.UNIT: [], S.MODEL_CODES: [], S.GTINS: [], S.COLORS: [],
+        S.PRICE: [], S.COUNT: [], S.AMOUNT: [], S.AMOUNTS: [], S.UNIT: [], S.MODEL_CODES: [], S.GTINS: [], S.COLORS: [],
         S.VARIANT: [], S.IMAGE_PHASH: [],
     }
     for i, r in enumerate(rows):
@@ -26,13 +26,14 @@ def make_analysed(rows: list[dict]) -> pa.Table:
         cols[S.PRICE].append(r.get("price"))
         cols[S.COUNT].append(r.get("count", 1))
         cols[S.AMOUNT].append(r.get("amount"))
+        cols[S.AMOUNTS].append(r.get("amounts", [] if r.get("amount") is None else [r["amount"]]))
         cols[S.UNIT].append(r.get("unit"))
         cols[S.MODEL_CODES].append(r.get("codes", []))
         cols[S.GTINS].append(r.get("gtins", []))
         cols[S.COLORS].append(r.get("colors", []))
         cols[S.VARIANT].append(r.get("variant", []))
         cols[S.IMAGE_PHASH].append(r.get("phash"))
-    types = {S.PRICE: pa.float64(), S.COUNT: pa.int64(), S.AMOUNT: pa.float64(),
+    types = {S.PRICE: pa.float64(), S.COUNT: pa.int64(), S.AMOUNT: pa.float64(), S.AMOUNTS: pa.list_(pa.float64()),
              S.MODEL_CODES: pa.list_(pa.string()), S.GTINS: pa.list_(pa.string()),
              S.COLORS: pa.list_(pa.string()), S.VARIANT: pa.list_(pa.string())}
     return pa.table({k: pa.array(v, types.get(k, pa.string())) for k, v in cols.items()})

@@ -53,6 +53,7 @@ TITLE_CLEAN = "title_clean"
 COUNT = "count"              # int64: number of items sold (product of counts), 1 if none
 AMOUNT = "amount"            # float64: measure of one item in base unit, null if none
 UNIT = "unit"                # string: ml | g | mm | GB, null if none
+AMOUNTS = "amounts"          # list<float64>: every measure of the amount's kind the title states (amount first)
 MODEL_CODES = "model_codes"  # list<string>: model/product codes as written
 GTINS = "gtins"              # list<string>: valid GTINs normalised to 14 digits
 BRAND_NORM = "brand_norm"    # string: canonical brand (lower case), null if unknown
@@ -65,6 +66,7 @@ ANALYSIS_SCHEMA = pa.schema(
         pa.field(COUNT, pa.int64()),
         pa.field(AMOUNT, pa.float64()),
         pa.field(UNIT, pa.string()),
+        pa.field(AMOUNTS, pa.list_(pa.float64())),
         pa.field(MODEL_CODES, pa.list_(pa.string())),
         pa.field(GTINS, pa.list_(pa.string())),
         pa.field(BRAND_NORM, pa.string()),

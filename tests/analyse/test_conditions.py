@@ -188,3 +188,18 @@ def test_variant_holds_capacities_screen_sizes_and_sizes() -> None:
 def test_empty_title_gives_count_1_and_no_amount() -> None:
     result = parse_conditions("")
     assert (result.count, result.amount, result.unit, result.variant) == (1, None, None, [])
+
+
+def test_a_washer_dryer_states_both_capacities_with_the_wash_load_as_the_amount() -> None:
+    result = parse_conditions(clean_title("Indesit IWDC6125S 6kg wash 5kg dry 1200rpm"))
+    assert (result.amount, result.unit, result.amounts) == (6000.0, "g", (6000.0, 5000.0))
+
+
+def test_a_bare_number_right_before_a_measure_is_its_stated_pair() -> None:
+    # "8 6kg": the shop dropped the slash of "8/6kg"
+    result = parse_conditions(clean_title("hotpoint wdal8640puk 8 6kg 1400 spin washer dryer"))
+    assert result.amount == 6000.0 and 8000.0 in result.amounts
+
+
+def test_a_title_without_an_amount_states_no_amounts() -> None:
+    assert parse_conditions(clean_title("intel core i7 8700 processor")).amounts == ()

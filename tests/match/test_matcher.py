@@ -139,3 +139,55 @@ def test_without_the_compiler_the_model_gives_the_same_probabilities(monkeypatch
     plain = MatchModel.load(tmp_path / "m.json")
     assert plain.forest() is None
     assert np.allclose(plain.predict(x), compiled, rtol=0, atol=1e-6)
+
+
+def test_amounts_agree_when_one_side_states_the_others_amount_as_a_second_measure():
+    # a washer-dryer: one shop leads with the wash load, another with the dry load
+    x = _pair({"title": "indesit iwdc6125s 6kg wash 5kg dry", "amount": 6000.0, "amounts": [6000.0, 5000.0], "unit": "g"},
+              {"title": "indesit iwdc6125s 6 5kg", "amount": 5000.0, "amounts": [5000.0], "unit": "g"})
+    assert x[0, COL["amount_state"]] == 1.0 and x[0, COL["amount_log_ratio"]] == 0.0
+    assert apply_vetoes(np.array([0.9], np.float32), x, MatchConfig())[1][0] == ""
+
+
+def test_a_shared_second_measure_does_not_make_two_storage_sizes_agree():
+    # both phones have 4 GB of RAM; neither states the other's storage
+    x = _pair({"title": "phone 4gb 64gb", "amount": 64.0, "amounts": [64.0, 4.0], "unit": "GB"},
+              {"title": "phone 4gb 128gb", "amount": 128.0, "amounts": [128.0, 4.0], "unit": "GB"})
+    assert x[0, COL["amount_state"]] == 0.0
+    assert apply_vetoes(np.array([0.9], np.float32), x, MatchConfig())[1][0] == "amount"
+
+
+def test_a_model_name_written_joined_matches_the_same_name_written_spaced():
+    joined = _pair({"title": "canon eos80d body"}, {"title": "canon eos 80d body"})
+    other = _pair({"title": "canon eos80d body"}, {"title": "canon eos 90d body"})
+    assert joined[0, COL["digit_jaccard"]] == 1.0 and joined[0, COL["coverage_min"]] == 1.0
+    assert joined[0, COL["idf_jaccard"]] == 1.0
+    assert other[0, COL["digit_jaccard"]] == 0.0
+
+
+def test_decimal_numbers_match_whatever_their_trailing_zeros_and_unit_spacing():
+    x = _pair({"title": "intel core i7 6700 3.40ghz"}, {"title": "intel core i7 6700 3.4 ghz"})
+    assert x[0, COL["idf_jaccard"]] == 1.0 and x[0, COL["number_jaccard"]] == 1.0
+
+
+def test_a_shared_name_followed_by_different_model_names_is_a_slot_conflict():
+    conflict = _pair({"title": "apple iphone x 256gb space grey"}, {"title": "apple iphone 8 256gb space grey"})
+    lite = _pair({"title": "sony xperia xa2 dual sim"}, {"title": "sony xperia xz2 dual sim"})
+    same = _pair({"title": "intel core i3 7100 3.9 ghz"}, {"title": "boxed processor intel core i3 i3 7100"})
+    colour = _pair({"title": "nikon d3400 d slr black"}, {"title": "nikon d3400 black 18 105mm"})
+    # a code followed by different specs, a grade letter after a non-name
+    specs = _pair({"title": "cello c50238dvbt2 127 cm"}, {"title": "cello c50238dvbt2 50 inch"})
+    capacity = _pair({"title": "apple iphone 64gb"}, {"title": "apple iphone 128gb"})
+    assert conflict[0, COL["slot_conflict"]] == 1 and lite[0, COL["slot_conflict"]] == 1
+    assert same[0, COL["slot_conflict"]] == 0 and colour[0, COL["slot_conflict"]] == 0
+    assert specs[0, COL["slot_conflict"]] == 0 and capacity[0, COL["slot_conflict"]] == 0
+
+
+def test_token_padding_never_matches_a_real_token_or_a_missing_join():
+    from samesku.match.features import _token_keys
+
+    h = np.array([[-1, 0, 1, -4294967295]], dtype=np.int64)
+    k = _token_keys(h)
+    assert k[0, 0] == -1 and (k[0, 1:] != -1).all()
+    x = _pair({"title": ""}, {"title": "canon eos 80d body"})
+    assert x[0, COL["coverage_max"]] == 0.0 or np.isnan(x[0, COL["coverage_max"]])

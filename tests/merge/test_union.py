@@ -153,3 +153,21 @@ def test_components_packed_into_many_merge_chunks_give_the_clusters_of_one_pass(
     assert np.array_equal(chunked.labels, one_pass.labels)
     assert np.array_equal(chunked.weakest_link, one_pass.weakest_link)
     assert chunked.refused == one_pass.refused
+
+
+def test_clusters_sharing_any_model_code_are_not_a_code_conflict():
+    # one shop names the part number beside the model ("1300d ... 1160c017"): its longest
+    # code is the part number, yet it shares the model code with the other cluster
+    rows = [{"title": "canon eos 1300d", "codes": ["1300D"]}, {"title": "canon eos 1300d body", "codes": ["1300D"]},
+            {"title": "canon eos 1300d 1160c017", "codes": ["1300D", "1160C017"]}, {"title": "canon 1160c017"}]
+    res = _merge(rows, [(0, 1, 0.95), (2, 3, 0.95), (1, 2, 0.9)], MergeConfig(large_cluster=10))
+    assert len(set(res.labels.tolist())) == 1 and res.refused["model_code"] == 0
+
+
+def test_clusters_agree_on_amount_when_one_states_the_others_as_a_second_measure():
+    wash_first = {"title": "w 8kg wash 6kg dry", "amount": 8000.0, "amounts": [8000.0, 6000.0], "unit": "g"}
+    dry_only = {"title": "w 6kg", "amount": 6000.0, "amounts": [6000.0], "unit": "g"}
+    other = {"title": "w 7kg", "amount": 7000.0, "amounts": [7000.0], "unit": "g"}
+    res = _merge([wash_first, dry_only, other], [(0, 1, 0.95), (1, 2, 0.9)])
+    assert res.labels[0] == res.labels[1] != res.labels[2]
+    assert res.refused["amount"] == 1

@@ -45,6 +45,9 @@ class PurchaseConditions:
     amount: float | None = None
     unit: str | None = None
     variant: list[str] = field(default_factory=list)
+    #: every measure of the amount's kind the title states, in ``unit`` ("8kg wash 5kg dry"
+    #: -> 8000, 5000; "6gb ram 64gb" -> 64, 6): a shop that names only one of them names the same product
+    amounts: tuple[float, ...] = ()
 
 
 _PLAIN_KINDS = frozenset({"bare", "x"})
@@ -380,7 +383,18 @@ def _resolve(
     variant.extend(_sizes(text))
     amount = None if chosen is None else _round(chosen.value)
     unit = None if chosen is None else _BASE_UNIT[chosen.kind]
-    return PurchaseConditions(count, amount, unit, list(dict.fromkeys(variant)))
+    stated: tuple[float, ...] = ()
+    if chosen is not None:
+        same_kind = storage if chosen.kind == "storage" else [it for _, it in measures if it.kind == chosen.kind]
+        values = [_round(it.value) for it in same_kind]
+        # "8 6kg", "279 87litres": a bare number right before a measure is its pair
+        # (wash / dry, fridge / freezer) whose separator the shop dropped
+        for prev, it in zip(items, items[1:], strict=False):
+            if (it.kind == chosen.kind and it.kind in ("volume", "mass") and prev.kind == "bare" and it.written
+                    and text[prev.end:it.start] == " "):
+                values.append(_round(prev.value * it.value / it.written))
+        stated = tuple(dict.fromkeys([amount, *values]))  # type: ignore[list-item]
+    return PurchaseConditions(count, amount, unit, list(dict.fromkeys(variant)), stated)
 
 
 def _reinterpret(text: str, items: list[_Item], has: _Context) -> list[_Item]:

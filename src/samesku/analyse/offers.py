@@ -71,6 +71,7 @@ def analyse_offers(offers: pa.Table, gazetteer: BrandGazetteer | None = None) ->
     counts: list[int] = [1] * n
     amounts: list[float | None] = [None] * n
     units: list[str | None] = [None] * n
+    stated: list[tuple[float, ...]] = [()] * n
     codes: list[list[str]] = [[] for _ in range(n)]
     gtins: list[list[str]] = [[] for _ in range(n)]
     brand_norm: list[str | None] = [None] * n
@@ -82,6 +83,7 @@ def analyse_offers(offers: pa.Table, gazetteer: BrandGazetteer | None = None) ->
         if text:
             cond = parse_conditions(text)
             counts[i], amounts[i], units[i], variants[i] = cond.count, cond.amount, cond.unit, cond.variant
+            stated[i] = cond.amounts
             codes[i] = extract_model_codes(cased_list[i] or "")
             colors[i] = extract_colors(text)
         model = models[i]
@@ -103,6 +105,7 @@ def analyse_offers(offers: pa.Table, gazetteer: BrandGazetteer | None = None) ->
         pa.array(counts, pa.int64()),
         pa.array(amounts, pa.float64()),
         pa.array(units, pa.string()),
+        pa.array(stated, pa.list_(pa.float64())),
         pa.array(codes, pa.list_(pa.string())),
         pa.array(gtins, pa.list_(pa.string())),
         pa.array(brand_norm, pa.string()),

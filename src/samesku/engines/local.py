@@ -93,6 +93,7 @@ def without_attributes(offers: pa.Table) -> pa.Table:
         S.COUNT: pa.array(np.ones(n, dtype=np.int64)),
         S.AMOUNT: pa.nulls(n, pa.float64()),
         S.UNIT: pa.nulls(n, pa.string()),
+        S.AMOUNTS: pa.array([[]] * n, pa.list_(pa.float64())),
         S.MODEL_CODES: empty,
         S.GTINS: empty,
         S.BRAND_NORM: pa.nulls(n, pa.string()),

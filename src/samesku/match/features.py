@@ -61,6 +61,7 @@ FEATURES: tuple[str, ...] = (
     "digit_unmatched_min",  # digit tokens of one title missing from the other, the lower side
     "digit_unmatched_max",
     "modifier_state",       # nan none, 1 same model-line modifiers ("pro", "lite"), 0 differ
+    "slot_conflict",        # shared tokens followed by different model names ("iphone x" / "iphone 8")
 )
 
 MONOTONE: dict[str, int] = {
@@ -71,10 +72,12 @@ MONOTONE: dict[str, int] = {
     "unit_price_log_ratio": -1, "price_log_ratio": -1, "color_state": 1, "variant_state": 1,
     "phash_distance": -1, "seller_same": -1, "coverage_min": 1, "coverage_max": 1,
     "digit_jaccard": 1, "digit_unmatched_min": -1, "digit_unmatched_max": -1, "modifier_state": 1,
+    "slot_conflict": -1,
 }
 
 _TOKENS = 24   # tokens per title kept for the IDF overlap (longer titles are truncated)
 _SETS = 6      # values per offer kept for code / gtin / colour / variant / number sets
+_JOINS = 8     # joined adjacent token pairs per title (those holding a digit; see _token_joins)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -88,9 +91,14 @@ class OfferArrays:
     token_idf: np.ndarray       # (n, _TOKENS) float32, 0 padding
     token_digit: np.ndarray     # (n, _TOKENS) bool: the token holds a digit
     token_modifier: np.ndarray  # (n, _TOKENS) bool: the token is a model-line modifier
+    token_model: np.ndarray     # (n, _TOKENS) bool: the token can name a model (see _model_tokens)
+    token_name: np.ndarray      # (n, _TOKENS) bool: the token can lead a model name (see _name_tokens)
+    token_join: np.ndarray      # (n, _JOINS) int64: hashes of adjacent tokens joined where either holds a digit, -1 padding
+    token_join_pos: np.ndarray  # (n, _JOINS) int8: position of each join's first token
     numbers: np.ndarray         # (n, _SETS) int64 hashes of numeric tokens, -1 padding
     codes: np.ndarray           # (n, _SETS) int64 hashes of normalised model codes
     primary_code: np.ndarray    # object: longest normalised code or ""
+    code_list: np.ndarray       # object: every normalised code of the offer, space-separated ("" none)
     code_len: np.ndarray        # int32: length of primary_code
     title_len: np.ndarray       # float32: characters of the clean title
     compact_title: np.ndarray   # object: clean title upper-cased, separators removed
@@ -102,6 +110,7 @@ class OfferArrays:
     seller: np.ndarray          # int64 code, -1 unknown
     count: np.ndarray           # float64 (count is never null after analysis; nan if it is)
     amount: np.ndarray          # float64, nan unknown or not comparable (lengths, see prepare_offers)
+    amounts: np.ndarray         # (n, _SETS) float64: every stated measure of the amount's unit, nan padding
     unit: np.ndarray            # int64 code, -1 unknown
     price: np.ndarray           # float64, nan unknown
     phash: np.ndarray           # uint64, 0 with has_phash False
@@ -210,10 +219,15 @@ def _list_matrix(lists: pa.Array, width: int, n: int) -> tuple[np.ndarray, np.nd
     return mat, parents, hashes
 
 
+#: Units of specifications (not purchase amounts, so not in the units table) that shops write
+#: both joined and spaced: ``1400 rpm`` / ``1400rpm``, ``3.6 ghz`` / ``3.6ghz``
+_SPEC_UNITS = ("ghz", "mhz", "hz", "mp", "mpix", "mah", "rpm", "w", "kw", "wh", "v", "mbps", "tb")
+
+
 @cache
 def _unit_join_pattern() -> str:
     """RE2 pattern of a number, spaces, and a Latin unit of the units table."""
-    units = sorted({u.surface for u in load_units() if u.surface.isascii() and u.surface.isalpha()},
+    units = sorted({u.surface for u in load_units() if u.surface.isascii() and u.surface.isalpha()} | set(_SPEC_UNITS),
                    key=lambda u: (-len(u), u))
     return r"(\d)\s+(" + "|".join(re.escape(u) for u in units) + r")\b"
 
@@ -223,6 +237,18 @@ def _modifiers() -> pa.Array:
     return pa.array(sorted({fold(row[0]) for row in read_tsv("modifiers.tsv")}), pa.string())
 
 
+def _drop_trailing_zeros(titles: pa.Array) -> pa.Array:
+    """``3.90ghz`` -> ``3.9ghz``, ``2.0 mp`` -> ``2 mp``: one number, however many decimals a shop prints."""
+    out = pc.replace_substring_regex(titles, r"(\d\.\d*?[1-9])0+(\D|$)", r"\1\2")
+    return pc.replace_substring_regex(out, r"(\d)\.0+(\D|$)", r"\1\2")
+
+
+def _number(text: str) -> str:
+    """A number as a token, decimal comma and trailing decimal zeros normalised (``3,50`` -> ``3.5``)."""
+    text = text.replace(",", ".")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def match_tokens(titles: pa.Array) -> pa.ListArray:
     """Tokens of clean titles as pair features compare them.
 
@@ -230,6 +256,7 @@ def match_tokens(titles: pa.Array) -> pa.ListArray:
     at token edges is dropped (``5.5"`` and ``5.5``), so one product's spellings share tokens.
     """
     joined = pc.replace_substring_regex(titles, _unit_join_pattern(), r"\1\2")
+    joined = _drop_trailing_zeros(joined)
     spaced = pc.replace_substring_regex(joined, r"[/,;:()\[\]+&|*]", " ")
     tokens = pc.utf8_split_whitespace(spaced)
     flat = pc.utf8_trim(pc.list_flatten(tokens), "._-'\"")
@@ -252,6 +279,51 @@ def _token_flags(tokens: pa.ListArray, n: int, flags: pa.Array) -> np.ndarray:
     keep = pos < _TOKENS
     mat[parents[keep], pos[keep]] = values[keep]
     return mat
+
+
+def _model_tokens(flat: pa.Array) -> pa.Array:
+    """Per token: can it name a model in a series — a short token with a digit that is not a
+    measure (``8``, ``xa2``, ``8356``, ``gh5``; not ``64gb``), one letter (``x``), or a
+    model-line modifier (``plus``, ``lite``)."""
+    length = pc.utf8_length(flat)
+    measure = pc.match_substring_regex(flat, r"^\d+(\.\d+)?[^\W\d_]+$")
+    digit_short = pc.and_(pc.and_(pc.match_substring_regex(flat, r"\d"), pc.less_equal(length, 5)), pc.invert(measure))
+    letter = pc.and_(pc.equal(length, 1), pc.match_substring_regex(flat, r"^[^\W\d_]$"))
+    return pc.or_(pc.or_(digit_short, letter), pc.is_in(flat, _modifiers()))
+
+
+def _name_tokens(flat: pa.Array) -> pa.Array:
+    """Per token: can it lead a model name — a word of three or more letters (``iphone``, ``opteron``)."""
+    return pc.and_(pc.greater_equal(pc.utf8_length(flat), 3), pc.match_substring_regex(flat, r"^[^\W\d_]+$"))
+
+
+def _token_joins(tokens: pa.ListArray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of adjacent token pairs joined, where either holds a digit: ((n, _JOINS) int64, positions).
+
+    Shops split and join model names differently (``eos 80d`` / ``eos80d``, ``hv7l 1451p`` /
+    ``hv7l1451p``): a token of one title that equals two adjacent tokens of the other joined
+    is the same token. Returns the join hashes (-1 padding) and the position of each join's
+    first token in the token matrix (int8, 0 padding).
+    """
+    mat = np.full((n, _JOINS), -1, dtype=np.int64)
+    where = np.zeros((n, _JOINS), dtype=np.int8)
+    parents = pc.list_parent_indices(tokens).to_numpy().astype(np.int64)
+    if len(parents) < 2:
+        return mat, where
+    flat = pc.list_flatten(tokens)
+    digit = np.asarray(pc.match_substring_regex(flat, r"\d").to_numpy(zero_copy_only=False), dtype=bool)
+    starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
+    pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+    keep = (parents[:-1] == parents[1:]) & (digit[:-1] | digit[1:]) & (pos[1:] < _TOKENS)
+    idx = np.flatnonzero(keep)
+    if len(idx) == 0:
+        return mat, where
+    rank = np.arange(len(idx)) - np.searchsorted(parents[idx], parents[idx])   # k-th join of its offer
+    idx, rank = idx[rank < _JOINS], rank[rank < _JOINS]
+    joined = pc.binary_join_element_wise(flat.take(pa.array(idx)), flat.take(pa.array(idx + 1)), "")
+    mat[parents[idx], rank] = _hash_strings(joined)
+    where[parents[idx], rank] = pos[idx]
+    return mat, where
 
 
 def _column(table: pa.Table, name: str, typ: pa.DataType) -> pa.Array:
@@ -277,16 +349,21 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
     token_hash, _, _ = _list_matrix(tokens, _TOKENS, n)
     token_digit = _token_flags(tokens, n, pc.match_substring_regex(pc.list_flatten(tokens), r"\d"))
     token_modifier = _token_flags(tokens, n, pc.is_in(pc.list_flatten(tokens), _modifiers()))
+    token_join, token_join_pos = _token_joins(tokens, n)
+    token_model = _token_flags(tokens, n, _model_tokens(pc.list_flatten(tokens)))
+    token_name = _token_flags(tokens, n, _name_tokens(pc.list_flatten(tokens)))
     token_idf = idf.lookup(token_hash)
 
-    numbers_list = pa.array([_NUMBER_RE.findall(t) for t in titles.tolist()], type=pa.list_(pa.string()))
+    numbers_list = pa.array([[_number(x) for x in _NUMBER_RE.findall(t)] for t in titles.tolist()], type=pa.list_(pa.string()))
     numbers, _, _ = _list_matrix(numbers_list, _SETS, n)
 
     norm_codes = normalised_code_lists(offers)
     codes, _, _ = _list_matrix(norm_codes, _SETS, n)
-    primary = np.array(
-        [max(c, key=len) if c else "" for c in norm_codes.to_pylist()], dtype=object
-    )
+    code_lists = norm_codes.to_pylist()
+    primary = np.array([max(c, key=len) if c else "" for c in code_lists], dtype=object)
+    # every code, not only the longest: an offer naming its part number beside the model
+    # ("eos 1300d ... 1160c017") shares the model with offers that name only the model
+    code_list = np.array([" ".join(dict.fromkeys(c)) if c else "" for c in code_lists], dtype=object)
 
     gtins, _, _ = _list_matrix(_column(offers, S.GTINS, pa.list_(pa.string())), _SETS, n)
     colors, _, _ = _list_matrix(_column(offers, S.COLORS, pa.list_(pa.string())), _SETS, n)
@@ -307,6 +384,8 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         col = _column(offers, name, pa.float64()).cast(pa.float64())
         return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64)
 
+    amount = _comparable_amount(offers, _num(S.AMOUNT))
+
     return OfferArrays(
         titles=titles,
         vectors=vectors,
@@ -314,9 +393,14 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         token_idf=token_idf,
         token_digit=token_digit,
         token_modifier=token_modifier,
+        token_join=token_join,
+        token_model=token_model,
+        token_name=token_name,
+        token_join_pos=token_join_pos,
         numbers=numbers,
         codes=codes,
         primary_code=primary,
+        code_list=code_list,
         code_len=np.fromiter((len(c) for c in primary.tolist()), dtype=np.int32, count=n),
         title_len=np.fromiter((len(t) for t in titles.tolist()), dtype=np.float32, count=n),
         compact_title=np.array([re.sub(r"[^0-9A-Z]", "", t.upper()) for t in titles.tolist()], dtype=object),
@@ -327,7 +411,8 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         category=_codes(pc.utf8_lower(_column(offers, S.CATEGORY, pa.string()))),
         seller=_codes(_column(offers, S.SELLER, pa.string())),
         count=_num(S.COUNT),
-        amount=_comparable_amount(offers, _num(S.AMOUNT)),
+        amount=amount,
+        amounts=_stated_amounts(offers, amount),
         unit=_codes(_column(offers, S.UNIT, pa.string())),
         price=_num(S.PRICE),
         phash=phash,
@@ -349,10 +434,41 @@ def _comparable_amount(offers: pa.Table, amount: np.ndarray) -> np.ndarray:
     return np.where(skip, np.nan, amount)
 
 
+def _stated_amounts(offers: pa.Table, amount: np.ndarray) -> np.ndarray:
+    """(n, _SETS) matrix of every measure an offer states in its amount's unit (the amount first)."""
+    n = len(amount)
+    out = np.full((n, _SETS), np.nan, dtype=np.float64)
+    out[:, 0] = amount
+    if S.AMOUNTS not in offers.column_names or n == 0:
+        return out
+    lists = offers.column(S.AMOUNTS).combine_chunks()
+    parents = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    values = np.asarray(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype=np.float64)
+    if len(parents):
+        starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
+        pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+        keep = (pos < _SETS) & ~np.isnan(amount[parents])   # not comparable amounts stay unstated
+        out[parents[keep], pos[keep]] = values[keep]
+    return out
+
+
+def amounts_agree(main_a: np.ndarray, stated_a: np.ndarray, main_b: np.ndarray, stated_b: np.ndarray) -> np.ndarray:
+    """True where one side's amount is among the amounts the other side states (within AMOUNT_RTOL).
+
+    "8kg wash 5kg dry" and "6 5kg" name one washer-dryer; "4gb 64gb" and "4gb 128gb" do not
+    (the RAM is shared, but neither phone's storage is stated by the other).
+    """
+    with np.errstate(invalid="ignore"):
+        a_in_b = np.isclose(main_a[:, None], stated_b, rtol=AMOUNT_RTOL).any(axis=1)
+        b_in_a = np.isclose(main_b[:, None], stated_a, rtol=AMOUNT_RTOL).any(axis=1)
+    return a_in_b | b_in_a
+
+
 def _token_keys(h: np.ndarray) -> np.ndarray:
     """32-bit keys of 64-bit token hashes (-1 padding stays -1, no real token becomes -1)."""
     k = (h ^ (h >> 32)).astype(np.int32)
-    k[(k == -1) & (h != -1)] = -2
+    k[k == -1] = -2
+    k[h == -1] = -1    # (-1 ^ (-1 >> 32) is 0: padding is set, not folded)
     return k
 
 
@@ -389,6 +505,44 @@ def _log_ratio(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return r.astype(np.float32)
 
 
+def _slot_conflicts(ha: np.ndarray, hb: np.ndarray, in_b: np.ndarray, in_a: np.ndarray,
+                    model_a: np.ndarray, model_b: np.ndarray, name_a: np.ndarray) -> np.ndarray:
+    """Per pair: shared name words that each title follows with a different model name.
+
+    ``iphone x`` / ``iphone 8``, ``p10 plus`` / ``p10 lite``, ``opteron 8356`` / ``opteron 2356``:
+    the same slot holds another name, which neither title states anywhere else (a follower
+    the other title also holds elsewhere — ``i3 7100`` / ``i3 i3 7100`` — is no conflict).
+    """
+    m, t = ha.shape
+    # token i+1 of a title is the follower of token i
+    free_a = np.zeros((m, t), dtype=bool)
+    free_b = np.zeros((m, t), dtype=bool)
+    free_a[:, :-1] = model_a[:, 1:] & ~in_b[:, 1:] & (ha[:, 1:] != -1) & name_a[:, :-1]
+    free_b[:, :-1] = model_b[:, 1:] & ~in_a[:, 1:] & (hb[:, 1:] != -1)
+    out = np.zeros(m, dtype=np.float32)
+    rows = np.flatnonzero(free_a.any(axis=1) & free_b.any(axis=1))
+    if len(rows):
+        ra, rb = ha[rows], hb[rows]
+        hit = (ra[:, :, None] == rb[:, None, :]) & (ra != -1)[:, :, None]
+        hit &= free_a[rows][:, :, None] & free_b[rows][:, None, :]
+        out[rows] = hit.any(axis=2).sum(axis=1)
+    return out
+
+
+def _match_joins(in_x: np.ndarray, in_y: np.ndarray, hy: np.ndarray, jx: np.ndarray, jx_pos: np.ndarray) -> None:
+    """Where a join of x's tokens i, i+1 equals a token of y: mark that y token and x's i, i+1 matched (in place).
+
+    ``in_x`` flags x's tokens found in y, ``in_y`` y's tokens found in x.
+    """
+    hit = (jx[:, :, None] == hy[:, None, :]) & (hy != -1)[:, None, :]   # (m, _JOINS, T); -1 never meets a join
+    in_y |= hit.any(axis=1)
+    rows, k = np.nonzero(hit.any(axis=2))
+    if len(rows):
+        p = jx_pos[rows, k].astype(np.int64)
+        in_x[rows, p] = True
+        in_x[rows, p + 1] = True
+
+
 #: Pairs per feature block. Every feature gathers rows of the offer arrays (a 256-dim vector
 #: is 1 KiB); blocks this small keep the gathered rows and the (m, T, T) token comparison in
 #: the CPU cache, which measured ~1.8x faster than one pass over 200k pairs.
@@ -418,13 +572,23 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     # 32-bit token keys halve the memory traffic of the (m, T, T) comparison; padding meets
     # padding there, so the membership is masked afterwards (m x T, not m x T x T)
     ha, hb = _token_keys(arrays.token_hash[a]), _token_keys(arrays.token_hash[b])
+    ja, jb = _token_keys(arrays.token_join[a]), _token_keys(arrays.token_join[b])
     wa, wb = arrays.token_idf[a], arrays.token_idf[b]
+    # a token matches a token of the other title, or two adjacent ones joined ("eos80d" /
+    # "eos 80d"); two adjacent tokens whose join is a token of the other title both match
     eq = ha[:, :, None] == hb[:, None, :]
     in_b = eq.any(axis=2) & (ha != -1)
     in_a = eq.any(axis=1) & (hb != -1)
     del eq
+    # (in_b: a's tokens found in b; in_a: b's tokens found in a)
+    _match_joins(in_b, in_a, hb, ja, arrays.token_join_pos[a])
+    _match_joins(in_a, in_b, ha, jb, arrays.token_join_pos[b])
+    out[:, col["slot_conflict"]] = _slot_conflicts(ha, hb, in_b, in_a, arrays.token_model[a], arrays.token_model[b],
+                                                   arrays.token_name[a])
     sum_a, sum_b = wa.sum(axis=1), wb.sum(axis=1)
-    inter_w = (wa * in_b).sum(axis=1)
+    # the shared weight, averaged over the two sides (a join matches one token to two)
+    inter_a, inter_b = (wa * in_b).sum(axis=1), (wb * in_a).sum(axis=1)
+    inter_w = 0.5 * (inter_a + inter_b)
     union_w = sum_a + sum_b - inter_w
     with np.errstate(divide="ignore", invalid="ignore"):
         out[:, col["idf_jaccard"]] = np.where(union_w > 0, inter_w / union_w, np.nan)
@@ -435,14 +599,14 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     # containment: shop titles differ in length, so the shorter title being covered by the
     # longer one is evidence that the symmetric Jaccard misses
     with np.errstate(divide="ignore", invalid="ignore"):
-        cov_a = np.where(sum_a > 0, inter_w / sum_a, np.nan)
-        cov_b = np.where(sum_b > 0, (wb * in_a).sum(axis=1) / sum_b, np.nan)
+        cov_a = np.where(sum_a > 0, inter_a / sum_a, np.nan)
+        cov_b = np.where(sum_b > 0, inter_b / sum_b, np.nan)
     out[:, col["coverage_min"]] = np.fmin(cov_a, cov_b)
     out[:, col["coverage_max"]] = np.fmax(cov_a, cov_b)
     # tokens holding a digit carry identity (model numbers, capacities): their agreement
     # alone, and how many each side has that the other lacks
     da, db = arrays.token_digit[a], arrays.token_digit[b]
-    d_inter = (in_b & da).sum(axis=1)
+    d_inter = 0.5 * ((in_b & da).sum(axis=1) + (in_a & db).sum(axis=1))   # a join matches one token to two
     d_union = da.sum(axis=1) + db.sum(axis=1) - d_inter
     d_un_a, d_un_b = (da & ~in_b).sum(axis=1), (db & ~in_a).sum(axis=1)
     has_digits = d_union > 0
@@ -496,9 +660,11 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     am_a, am_b = arrays.amount[a], arrays.amount[b]
     same_unit = (arrays.unit[a] == arrays.unit[b]) & (arrays.unit[a] >= 0)
     known = same_unit & ~np.isnan(am_a) & ~np.isnan(am_b)
-    amount_eq = np.isclose(am_a, am_b, rtol=AMOUNT_RTOL)
+    amount_eq = amounts_agree(am_a, arrays.amounts[a], am_b, arrays.amounts[b])
     out[:, col["amount_state"]] = np.where(known, amount_eq, np.nan)
-    out[:, col["amount_log_ratio"]] = np.where(known, _log_ratio(am_a, am_b), np.nan)
+    # amounts that agree through a stated second measure (wash / dry) are not a size gap
+    main_gap = np.where(np.isclose(am_a, am_b, rtol=AMOUNT_RTOL) | ~amount_eq, _log_ratio(am_a, am_b), 0.0)
+    out[:, col["amount_log_ratio"]] = np.where(known, main_gap, np.nan)
 
     pr_a, pr_b = arrays.price[a], arrays.price[b]
     out[:, col["price_log_ratio"]] = _log_ratio(pr_a, pr_b)
@@ -525,9 +691,11 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
 # --- per-offer arrays as an Arrow table (what a distributed engine stores and joins) -----
 _MATRICES: dict[str, np.dtype] = {
     "vectors": np.dtype(np.float32), "token_hash": np.dtype(np.int64), "token_idf": np.dtype(np.float32),
-    "token_digit": np.dtype(np.bool_), "token_modifier": np.dtype(np.bool_), "numbers": np.dtype(np.int64),
+    "token_digit": np.dtype(np.bool_), "token_modifier": np.dtype(np.bool_), "token_model": np.dtype(np.bool_), "token_name": np.dtype(np.bool_),
+    "token_join": np.dtype(np.int64),
+    "token_join_pos": np.dtype(np.int8), "numbers": np.dtype(np.int64),
     "codes": np.dtype(np.int64), "gtins": np.dtype(np.int64), "colors": np.dtype(np.int64),
-    "variants": np.dtype(np.int64),
+    "variants": np.dtype(np.int64), "amounts": np.dtype(np.float64),
 }
 _SCALARS: dict[str, np.dtype] = {
     "brand": np.dtype(np.int64), "category": np.dtype(np.int64), "seller": np.dtype(np.int64),
@@ -535,7 +703,7 @@ _SCALARS: dict[str, np.dtype] = {
     "price": np.dtype(np.float64), "phash": np.dtype(np.int64), "has_phash": np.dtype(np.bool_),
     "code_len": np.dtype(np.int32), "title_len": np.dtype(np.float32),
 }
-_STRINGS = ("titles", "primary_code", "compact_title")
+_STRINGS = ("titles", "primary_code", "code_list", "compact_title")
 #: column names of :func:`arrays_to_table` (prefixed ``m_`` so they never meet offer columns)
 MATCH_COLUMNS: tuple[str, ...] = tuple("m_" + k for k in (*_MATRICES, *_SCALARS, *_STRINGS))
 MATCH_SCHEMA = pa.schema(
@@ -565,7 +733,7 @@ def _binary_to_matrix(arr: pa.Array | pa.ChunkedArray, dtype: np.dtype) -> np.nd
 
 
 #: the columns of :func:`arrays_to_table` that merging reads (:class:`~samesku.merge.profiles.ProfileSource`)
-PROFILE_COLUMNS: tuple[str, ...] = ("m_gtins", "m_primary_code", "m_count", "m_amount", "m_unit", "m_seller")
+PROFILE_COLUMNS: tuple[str, ...] = ("m_gtins", "m_code_list", "m_count", "m_amount", "m_amounts", "m_unit", "m_seller")
 
 
 def matrix_from_binary(arr: pa.Array | pa.ChunkedArray, dtype: np.dtype) -> np.ndarray:

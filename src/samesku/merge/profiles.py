@@ -131,13 +131,14 @@ class ProfileSource:
     offers); reading numpy scalars one at a time cost three quarters of that.
     """
 
-    __slots__ = ("gtins", "codes", "counts", "amounts", "units", "sellers")
+    __slots__ = ("gtins", "codes", "counts", "amounts", "stated", "units", "sellers")
 
     def __init__(self, arrays: OfferArrays) -> None:
         self.gtins = arrays.gtins                    # (n, w) int64, -1 padded; rows read lazily
-        self.codes: list[str] = arrays.primary_code.tolist()
+        self.codes: list[str] = arrays.code_list.tolist()
         self.counts: list[float] = arrays.count.tolist()
         self.amounts: list[float] = arrays.amount.tolist()
+        self.stated = _stated_lists(arrays.amounts)
         self.units: list[int] = arrays.unit.tolist()
         self.sellers: list[int] = arrays.seller.tolist()
 
@@ -149,6 +150,7 @@ class ProfileSource:
         out.codes = [self.codes[i] for i in idx]
         out.counts = [self.counts[i] for i in idx]
         out.amounts = [self.amounts[i] for i in idx]
+        out.stated = [self.stated[i] for i in idx]
         out.units = [self.units[i] for i in idx]
         out.sellers = [self.sellers[i] for i in idx]
         return out
@@ -162,28 +164,37 @@ class ProfileSource:
         """
         self = cls.__new__(cls)
         self.gtins = matrix_from_binary(table.column("m_gtins"), np.dtype(np.int64))
-        self.codes = [c or "" for c in table.column("m_primary_code").to_pylist()]
+        self.codes = [c or "" for c in table.column("m_code_list").to_pylist()]
         self.counts = [float("nan") if v is None else v for v in table.column("m_count").to_pylist()]
         self.amounts = [float("nan") if v is None else v for v in table.column("m_amount").to_pylist()]
+        self.stated = _stated_lists(matrix_from_binary(table.column("m_amounts"), np.dtype(np.float64)))
         self.units = table.column("m_unit").to_pylist()
         self.sellers = table.column("m_seller").to_pylist()
         return self
 
 
+def _stated_lists(stated: np.ndarray) -> list[tuple[float, ...]]:
+    """Per offer, the stated amounts of an (n, w) nan-padded matrix."""
+    return [tuple(v for v in row if v == v) for row in stated.tolist()]   # v == v: not NaN
+
+
 class Profile:
     """Identity attributes of one cluster, for cannot-link checks."""
 
-    __slots__ = ("gtins", "codes", "counts", "amounts", "sellers")
+    __slots__ = ("gtins", "codes", "counts", "amounts", "stated", "sellers")
 
     def __init__(self, source: ProfileSource, i: int) -> None:
         self.gtins = ValueSet([g for g in source.gtins[i].tolist() if g != -1])
-        code = source.codes[i]
-        # codes are compared by similarity, so the profile keeps values, at most CODES_KEPT
-        self.codes: set[str] = {code} if code else set()
+        # every code the offer names (space-separated), compared by similarity, so the
+        # profile keeps values, at most CODES_KEPT: a cluster conflicts with another only
+        # when none of its codes is related to any of the other's, as the pair veto decides
+        self.codes: set[str] = set(source.codes[i].split())
         c = source.counts[i]
         self.counts: set[float] = set() if c != c else {c}          # c != c: NaN
         am, un = source.amounts[i], source.units[i]
         self.amounts: set[tuple[int, float]] = set() if (am != am or un < 0) else {(un, am)}
+        # every measure of that unit the offer states (its amount among them): "8kg wash 5kg dry"
+        self.stated: set[tuple[int, float]] = {(un, v) for v in source.stated[i]} if self.amounts else set()
         s = source.sellers[i]
         self.sellers = ValueSet([s] if s >= 0 else None)
 
@@ -194,6 +205,7 @@ class Profile:
             self.codes |= set(sorted(other.codes)[: CODES_KEPT - len(self.codes)])
         self.counts |= other.counts
         self.amounts |= other.amounts
+        self.stated |= other.stated
         self.sellers.absorb(other.sellers)
 
 

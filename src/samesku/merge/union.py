@@ -58,17 +58,22 @@ def _codes_conflict(a: set[str], b: set[str]) -> bool:
     return True
 
 
-def _amounts_conflict(a: set[tuple[int, float]], b: set[tuple[int, float]]) -> bool:
-    """True when the clusters state amounts of one unit and none of them agree (5%)."""
-    if not a or not b:
+def _amounts_conflict(a: Profile, b: Profile) -> bool:
+    """True when both clusters state amounts of one unit and no amount of either is one the other states (5%).
+
+    "8kg wash 5kg dry" and "6 5kg" (a washer-dryer's two capacities) agree; a cluster's
+    amounts are its offers' main amounts, its stated ones every measure its titles name.
+    """
+    if not a.amounts or not b.amounts:
         return False
     shared_unit = False
-    for ua, xa in a:
-        for ub, xb in b:
-            if ua == ub:
-                shared_unit = True
-                if abs(xa - xb) <= AMOUNT_RTOL * max(abs(xa), abs(xb)):
-                    return False
+    for main, stated in ((a.amounts, b.stated), (b.amounts, a.stated)):
+        for ua, xa in main:
+            for ub, xb in stated:
+                if ua == ub:
+                    shared_unit = True
+                    if abs(xa - xb) <= AMOUNT_RTOL * max(abs(xa), abs(xb)):
+                        return False
     return shared_unit
 
 
@@ -287,7 +292,7 @@ def _merge_pass(
         if config.cannot_link_count and pa_.counts and pb_.counts and not (pa_.counts & pb_.counts):
             refused["count"] += 1
             continue
-        if config.cannot_link_amount and _amounts_conflict(pa_.amounts, pb_.amounts):
+        if config.cannot_link_amount and _amounts_conflict(pa_, pb_):
             refused["amount"] += 1
             continue
         if config.cannot_link_model_code and _codes_conflict(pa_.codes, pb_.codes):
