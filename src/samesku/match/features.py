@@ -529,15 +529,21 @@ def _slot_conflicts(ha: np.ndarray, hb: np.ndarray, in_b: np.ndarray, in_a: np.n
     return out
 
 
-def _match_joins(in_x: np.ndarray, in_y: np.ndarray, hy: np.ndarray, jx: np.ndarray, jx_pos: np.ndarray) -> None:
+def _match_joins(in_x: np.ndarray, in_y: np.ndarray, hy: np.ndarray, jx: np.ndarray, jx_pos: np.ndarray,
+                 rows: np.ndarray) -> None:
     """Where a join of x's tokens i, i+1 equals a token of y: mark that y token and x's i, i+1 matched (in place).
 
-    ``in_x`` flags x's tokens found in y, ``in_y`` y's tokens found in x.
+    ``in_x`` flags x's tokens found in y, ``in_y`` y's tokens found in x; only pairs ``rows`` are looked at.
     """
-    hit = (jx[:, :, None] == hy[:, None, :]) & (hy != -1)[:, None, :]   # (m, _JOINS, T); -1 never meets a join
-    in_y |= hit.any(axis=1)
-    rows, k = np.nonzero(hit.any(axis=2))
-    if len(rows):
+    has = rows[jx[rows, 0] != -1]   # joins fill from the left: a title without digits has none
+    if len(has) == 0:
+        return
+    jh, yh = jx[has], hy[has]
+    hit = (jh[:, :, None] == yh[:, None, :]) & (yh != -1)[:, None, :]   # (m', _JOINS, T); -1 never meets a join
+    in_y[has] |= hit.any(axis=1)
+    r, k = np.nonzero(hit.any(axis=2))
+    if len(r):
+        rows = has[r]
         p = jx_pos[rows, k].astype(np.int64)
         in_x[rows, p] = True
         in_x[rows, p + 1] = True
@@ -580,9 +586,13 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     in_b = eq.any(axis=2) & (ha != -1)
     in_a = eq.any(axis=1) & (hb != -1)
     del eq
-    # (in_b: a's tokens found in b; in_a: b's tokens found in a)
-    _match_joins(in_b, in_a, hb, ja, arrays.token_join_pos[a])
-    _match_joins(in_a, in_b, ha, jb, arrays.token_join_pos[b])
+    # (in_b: a's tokens found in b; in_a: b's tokens found in a). A join holds a digit, so
+    # it can only match a digit token the other title left unmatched: pairs whose digit
+    # tokens all matched (most true matches) skip the join comparison
+    da, db = arrays.token_digit[a], arrays.token_digit[b]
+    open_rows = np.flatnonzero((da & ~in_b).any(axis=1) | (db & ~in_a).any(axis=1))
+    _match_joins(in_b, in_a, hb, ja, arrays.token_join_pos[a], open_rows)
+    _match_joins(in_a, in_b, ha, jb, arrays.token_join_pos[b], open_rows)
     out[:, col["slot_conflict"]] = _slot_conflicts(ha, hb, in_b, in_a, arrays.token_model[a], arrays.token_model[b],
                                                    arrays.token_name[a])
     sum_a, sum_b = wa.sum(axis=1), wb.sum(axis=1)
@@ -605,7 +615,6 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     out[:, col["coverage_max"]] = np.fmax(cov_a, cov_b)
     # tokens holding a digit carry identity (model numbers, capacities): their agreement
     # alone, and how many each side has that the other lacks
-    da, db = arrays.token_digit[a], arrays.token_digit[b]
     d_inter = 0.5 * ((in_b & da).sum(axis=1) + (in_a & db).sum(axis=1))   # a join matches one token to two
     d_union = da.sum(axis=1) + db.sum(axis=1) - d_inter
     d_un_a, d_un_b = (da & ~in_b).sum(axis=1), (db & ~in_a).sum(axis=1)
