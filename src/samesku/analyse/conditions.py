@@ -393,7 +393,7 @@ def _resolve(
             if (it.kind == chosen.kind and it.kind in ("volume", "mass") and prev.kind == "bare" and it.written
                     and text[prev.end:it.start] == " "):
                 values.append(_round(prev.value * it.value / it.written))
-        stated = tuple(dict.fromkeys([amount, *values]))  # type: ignore[list-item]
+        stated = tuple(dict.fromkeys([_round(chosen.value), *values]))
     return PurchaseConditions(count, amount, unit, list(dict.fromkeys(variant)), stated)
 
 
