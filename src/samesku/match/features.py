@@ -198,6 +198,12 @@ def _blake(s: str) -> bytes:
     return hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
 
 
+def _positions(parents: np.ndarray) -> np.ndarray:
+    """Position of each flattened list value inside its list (``parents`` non-decreasing)."""
+    starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
+    return np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+
+
 def _list_matrix(lists: pa.Array, width: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A list<string> column as an (n, width) int64 hash matrix (-1 padding).
 
@@ -212,8 +218,7 @@ def _list_matrix(lists: pa.Array, width: int, n: int) -> tuple[np.ndarray, np.nd
     hashes = _hash_strings(pc.fill_null(flat, ""))
     parents, hashes = parents[valid], hashes[valid]
     if len(parents):
-        starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
-        pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+        pos = _positions(parents)
         keep = pos < width
         mat[parents[keep], pos[keep]] = hashes[keep]
     return mat, parents, hashes
@@ -274,8 +279,7 @@ def _token_flags(tokens: pa.ListArray, n: int, flags: pa.Array) -> np.ndarray:
     if len(parents) == 0:
         return mat
     values = np.asarray(pc.fill_null(flags, False).to_numpy(zero_copy_only=False), dtype=bool)
-    starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
-    pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+    pos = _positions(parents)
     keep = pos < _TOKENS
     mat[parents[keep], pos[keep]] = values[keep]
     return mat
@@ -312,8 +316,7 @@ def _token_joins(tokens: pa.ListArray, n: int) -> tuple[np.ndarray, np.ndarray]:
         return mat, where
     flat = pc.list_flatten(tokens)
     digit = np.asarray(pc.match_substring_regex(flat, r"\d").to_numpy(zero_copy_only=False), dtype=bool)
-    starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
-    pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+    pos = _positions(parents)
     keep = (parents[:-1] == parents[1:]) & (digit[:-1] | digit[1:]) & (pos[1:] < _TOKENS)
     idx = np.flatnonzero(keep)
     if len(idx) == 0:
@@ -347,11 +350,12 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
 
     tokens = match_tokens(titles_arr)
     token_hash, _, _ = _list_matrix(tokens, _TOKENS, n)
-    token_digit = _token_flags(tokens, n, pc.match_substring_regex(pc.list_flatten(tokens), r"\d"))
-    token_modifier = _token_flags(tokens, n, pc.is_in(pc.list_flatten(tokens), _modifiers()))
+    flat_tokens = pc.list_flatten(tokens)
+    token_digit = _token_flags(tokens, n, pc.match_substring_regex(flat_tokens, r"\d"))
+    token_modifier = _token_flags(tokens, n, pc.is_in(flat_tokens, _modifiers()))
     token_join, token_join_pos = _token_joins(tokens, n)
-    token_model = _token_flags(tokens, n, _model_tokens(pc.list_flatten(tokens)))
-    token_name = _token_flags(tokens, n, _name_tokens(pc.list_flatten(tokens)))
+    token_model = _token_flags(tokens, n, _model_tokens(flat_tokens))
+    token_name = _token_flags(tokens, n, _name_tokens(flat_tokens))
     token_idf = idf.lookup(token_hash)
 
     numbers_list = pa.array([[_number(x) for x in _NUMBER_RE.findall(t)] for t in titles.tolist()], type=pa.list_(pa.string()))
@@ -445,14 +449,13 @@ def _stated_amounts(offers: pa.Table, amount: np.ndarray) -> np.ndarray:
     parents = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
     values = np.asarray(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype=np.float64)
     if len(parents):
-        starts = np.r_[0, np.flatnonzero(np.diff(parents)) + 1]
-        pos = np.arange(len(parents)) - np.repeat(starts, np.diff(np.r_[starts, len(parents)]))
+        pos = _positions(parents)
         keep = (pos < _SETS) & ~np.isnan(amount[parents])   # not comparable amounts stay unstated
         out[parents[keep], pos[keep]] = values[keep]
     return out
 
 
-def amounts_agree(main_a: np.ndarray, stated_a: np.ndarray, main_b: np.ndarray, stated_b: np.ndarray) -> np.ndarray:
+def _amounts_agree(main_a: np.ndarray, stated_a: np.ndarray, main_b: np.ndarray, stated_b: np.ndarray) -> np.ndarray:
     """True where one side's amount is among the amounts the other side states (within AMOUNT_RTOL).
 
     "8kg wash 5kg dry" and "6 5kg" name one washer-dryer; "4gb 64gb" and "4gb 128gb" do not
@@ -669,7 +672,7 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     am_a, am_b = arrays.amount[a], arrays.amount[b]
     same_unit = (arrays.unit[a] == arrays.unit[b]) & (arrays.unit[a] >= 0)
     known = same_unit & ~np.isnan(am_a) & ~np.isnan(am_b)
-    amount_eq = amounts_agree(am_a, arrays.amounts[a], am_b, arrays.amounts[b])
+    amount_eq = _amounts_agree(am_a, arrays.amounts[a], am_b, arrays.amounts[b])
     out[:, col["amount_state"]] = np.where(known, amount_eq, np.nan)
     # amounts that agree through a stated second measure (wash / dry) are not a size gap
     main_gap = np.where(np.isclose(am_a, am_b, rtol=AMOUNT_RTOL) | ~amount_eq, _log_ratio(am_a, am_b), 0.0)
