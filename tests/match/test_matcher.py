@@ -191,3 +191,25 @@ def test_token_padding_never_matches_a_real_token_or_a_missing_join():
     assert k[0, 0] == -1 and (k[0, 1:] != -1).all()
     x = _pair({"title": ""}, {"title": "canon eos 80d body"})
     assert x[0, COL["coverage_max"]] == 0.0 or np.isnan(x[0, COL["coverage_max"]])
+
+
+def test_a_pairs_features_do_not_depend_on_the_other_pairs_of_its_block():
+    # blocks are trimmed to their widest titles and sets; a pair must score the same alone
+    # and beside long titles (engines and partitions put pairs in different blocks)
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(60)] + [f"{i}gb" for i in range(1, 20)] + ["sony", "kd55xe9005", "black"]
+    rows = []
+    for i in range(40):
+        k = 3 + (i * 7) % 22
+        rows.append({"title": " ".join(rng.choice(words, size=k)), "codes": list(rng.choice(words[60:], size=i % 5)),
+                     "colors": ["black", "white", "red"][: i % 4], "brand": "sony" if i % 2 else None,
+                     "amount": float(1 + i % 3), "unit": "l", "price": 10.0 + i})
+    table = make_analysed(rows)
+    arrays = prepare_offers(table, unit_vectors(len(rows)))
+    a = rng.integers(0, len(rows), 300)
+    b = rng.integers(0, len(rows), 300)
+    together = pair_features(arrays, a, b)
+    short = np.flatnonzero(arrays.token_count[a] + arrays.token_count[b] < 12)
+    assert len(short) and arrays.token_count.max() > 20
+    alone = np.vstack([pair_features(arrays, a[i: i + 1], b[i: i + 1]) for i in short])
+    np.testing.assert_array_equal(alone, together[short])
