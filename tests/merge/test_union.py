@@ -171,3 +171,12 @@ def test_clusters_agree_on_amount_when_one_states_the_others_as_a_second_measure
     res = _merge([wash_first, dry_only, other], [(0, 1, 0.95), (1, 2, 0.9)])
     assert res.labels[0] == res.labels[1] != res.labels[2]
     assert res.refused["amount"] == 1
+
+
+def test_a_related_code_is_found_among_many_codes_of_a_cluster():
+    from samesku.merge.union import _codes_conflict
+
+    many = {f"AA{i:02d}ZZ" for i in range(20)}        # sorted, the related code comes last
+    assert not _codes_conflict(many | {"ZZ9KGN36HI32"}, {"KGN36HI32", "X1", "X2", "X3"})
+    assert _codes_conflict(many, {"KGN36HI32", "X1", "X2", "X3"})
+    assert not _codes_conflict({"RX9"}, {"RX91SGM"}) and _codes_conflict({"ABC123"}, {"XYZ999"})
