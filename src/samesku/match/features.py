@@ -551,7 +551,7 @@ def _match_joins(in_x: np.ndarray, in_y: np.ndarray, hy: np.ndarray, jx: np.ndar
         return
     jh, yh = jx[has], hy[has]
     jh = jh[:, :_width((jh != -1).sum(axis=1))]   # joins fill from the left too
-    hit = (jh[:, :, None] == yh[:, None, :]) & (yh != -1)[:, None, :]   # (m', _JOINS, T); -1 never meets a join
+    hit = (jh[:, :, None] == yh[:, None, :]) & (yh != -1)[:, None, :]   # (m', joins, T); -1 never meets a join
     in_y[has] |= hit.any(axis=1)
     r, k = np.nonzero(hit.any(axis=2))
     if len(r):
