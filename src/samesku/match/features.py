@@ -594,9 +594,14 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     # tokens fill each row from the left: only the columns the block's longest titles use
     # are gathered and compared (titles hold ~8-16 tokens; the (m, T, T) compare shrinks with T^2)
     ta_w, tb_w = max(1, _width(arrays.token_count[a])), max(1, _width(arrays.token_count[b]))
-    ha, hb = arrays.token_key[a, :ta_w], arrays.token_key[b, :tb_w]
+
+    def sides(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A per-token matrix's rows for both sides, trimmed to each side's width."""
+        return tokens[a, :ta_w], tokens[b, :tb_w]
+
+    ha, hb = sides(arrays.token_key)
     ja, jb = arrays.join_key[a], arrays.join_key[b]
-    wa, wb = arrays.token_idf[a, :ta_w], arrays.token_idf[b, :tb_w]
+    wa, wb = sides(arrays.token_idf)
     # a token matches a token of the other title, or two adjacent ones joined ("eos80d" /
     # "eos 80d"); two adjacent tokens whose join is a token of the other title both match
     eq = ha[:, :, None] == hb[:, None, :]
@@ -606,12 +611,11 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     # (in_b: a's tokens found in b; in_a: b's tokens found in a). A join holds a digit, so
     # it can only match a digit token the other title left unmatched: pairs whose digit
     # tokens all matched (most true matches) skip the join comparison
-    da, db = arrays.token_digit[a, :ta_w], arrays.token_digit[b, :tb_w]
+    da, db = sides(arrays.token_digit)
     open_rows = np.flatnonzero((da & ~in_b).any(axis=1) | (db & ~in_a).any(axis=1))
     _match_joins(in_b, in_a, hb, ja, arrays.token_join_pos[a], open_rows)
     _match_joins(in_a, in_b, ha, jb, arrays.token_join_pos[b], open_rows)
-    out[:, col["slot_conflict"]] = _slot_conflicts(ha, hb, in_b, in_a, arrays.token_model[a, :ta_w], arrays.token_model[b, :tb_w],
-                                                   arrays.token_name[a, :ta_w])
+    out[:, col["slot_conflict"]] = _slot_conflicts(ha, hb, in_b, in_a, *sides(arrays.token_model), sides(arrays.token_name)[0])
     # summed in float64: at most _TOKENS float32 weights in [0, 1] add up exactly (unless a weight
     # is below ~1e-7), so the sum does not depend on the order numpy picks for the block's width
     # and a pair gets the same features in every block, engine and partition
@@ -643,7 +647,7 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
         out[:, col["digit_jaccard"]] = np.where(has_digits, d_inter / np.maximum(d_union, 1), np.nan)
     out[:, col["digit_unmatched_min"]] = np.where(has_digits, np.minimum(d_un_a, d_un_b), np.nan)
     out[:, col["digit_unmatched_max"]] = np.where(has_digits, np.maximum(d_un_a, d_un_b), np.nan)
-    ma, mb = arrays.token_modifier[a, :ta_w], arrays.token_modifier[b, :tb_w]
+    ma, mb = sides(arrays.token_modifier)
     any_mod = ma.any(axis=1) | mb.any(axis=1)
     mod_conflict = (ma & ~in_b).any(axis=1) | (mb & ~in_a).any(axis=1)
     out[:, col["modifier_state"]] = np.where(any_mod, ~mod_conflict, np.nan)
