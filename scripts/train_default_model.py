@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from samesku.config import Config
+from samesku.match.features import SELLER_STYLE_FEATURES
 from samesku.match.model import train_model
 from samesku.match.train import training_pairs
 from samesku.synth import write_catalog
@@ -55,8 +56,10 @@ def main() -> None:
         "training_pairs": int(len(y)),
         "positive_pairs": int(y.sum()),
     }
-    # monotone: the default model scores catalogs it never saw (see train_model)
-    model, metrics = train_model(x, y, g, seed=0, metadata=meta, monotone=True)
+    # monotone: the default model scores catalogs it never saw (see train_model). It ignores the
+    # sellers' title styles: what it would learn of them is the generator's shops, not a real
+    # catalog's (PriceRunner with them: F1 0.748 -> 0.739; with terse synthetic shops 0.743)
+    model, metrics = train_model(x, y, g, seed=0, metadata=meta, monotone=True, ignore=SELLER_STYLE_FEATURES)
     model.save(args.out)
     print(f"saved {args.out}: {metrics}")
 

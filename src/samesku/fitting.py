@@ -7,7 +7,8 @@ the partitioning:
   Count-Min sketch of title-token document frequencies (``name`` keys), group sizes
   (embedding codebooks);
 * a deterministic sample — the offers whose input row has the smallest
-  :func:`sample_hash` (the encoder's IDF, the match tokens' IDF, the codebooks).
+  :func:`sample_hash` (the encoder's IDF, the match tokens' IDF, the sellers' title
+  styles, the codebooks).
 
 The result, :class:`FittedState`, is small and picklable: the local engine keeps it in
 memory, the Spark engine broadcasts it, and the per-offer stage functions take it as an
@@ -28,7 +29,7 @@ from samesku.keys.blocks import encode_keys
 from samesku.keys.codebook import SAMPLE_PER_CELL, Codebook, cells_for, fit_codebook, group_seed
 from samesku.keys.encoder import TextEncoder, make_encoder
 from samesku.keys.sketches import CountMinSketch, TokenCounts
-from samesku.match.features import TokenIdf
+from samesku.match.features import SellerStyle, TokenIdf
 
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
@@ -43,6 +44,7 @@ class FittedState:
     name_df: TokenCounts | CountMinSketch
     codebooks: dict[str, Codebook] = field(default_factory=dict)  # embedding group -> its cells
     placeholders: Placeholders = field(default_factory=Placeholders)
+    seller_style: SellerStyle | None = None   # None: fitted on each batch (tests, small tables)
 
 
 def sample_hash(rows: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:

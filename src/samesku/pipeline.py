@@ -129,6 +129,8 @@ def cluster(
         state.encoder.save(out / "encoder.npz")
     if state.token_idf is not None:
         state.token_idf.save(out / "token_idf.npz")
+    if state.seller_style is not None:
+        state.seller_style.save(out / "seller_style.npz")
     if state.model is not None:
         state.model.save(out / "model.json")
     summary = summarise(state, assignments, clusters, time.perf_counter() - t0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from samesku.config import MatchConfig
-from samesku.match.features import FEATURES, pair_features, prepare_offers
+from samesku.match.features import FEATURES, SellerStyle, pair_features, prepare_offers
 from samesku.match.model import MatchModel, train_model
 from samesku.match.vetoes import apply_vetoes
 from tests.conftest import make_analysed, unit_vectors
@@ -213,3 +213,30 @@ def test_a_pairs_features_do_not_depend_on_the_other_pairs_of_its_block():
     assert len(short) and arrays.token_count.max() > 20
     alone = np.vstack([pair_features(arrays, a[i: i + 1], b[i: i + 1]) for i in short])
     np.testing.assert_array_equal(alone, together[short])
+
+
+def test_a_shop_that_never_names_codes_has_a_low_code_share_and_an_unseen_shop_the_catalogs(tmp_path):
+    colours = ("white", "black", "silver", "grey", "white", "black")
+    rows = [{"title": f"bosch washing machine in {c}", "seller": "terse"} for c in colours]
+    rows += [{"title": f"bosch wan2828{i}gb 8kg 1400rpm washing machine", "codes": [f"wan2828{i}gb"], "seller": "full"}
+             for i in range(6)]
+    rows += [{"title": "bosch wan28281gb washing machine", "codes": ["wan28281gb"], "seller": "new"}]
+    table = make_analysed(rows)
+    style = SellerStyle.fit(table.slice(0, 12))   # the fit sample never saw the shop "new"
+    style.save(tmp_path / "style.npz")
+    arrays = prepare_offers(table, unit_vectors(len(rows)), style=SellerStyle.load(tmp_path / "style.npz"))
+    terse, full, new = arrays.seller_style[0], arrays.seller_style[6], arrays.seller_style[12]
+    np.testing.assert_array_equal(new, style.default)
+    assert terse[0] < style.default[0] < full[0]             # share of titles with a model code
+    assert terse[2] < 1.0 < full[2]                          # digit tokens, relative to the catalog
+    x = pair_features(arrays, np.array([0]), np.array([6]))
+    assert x[0, COL["seller_code_share_min"]] == terse[0] and x[0, COL["seller_code_share_max"]] == full[0]
+
+
+def test_an_ignored_feature_never_moves_a_probability():
+    x, y, groups = _toy_training()
+    model, _ = train_model(x, y, groups, seed=0, ignore=("cosine",))
+    moved = x.copy()
+    moved[:, COL["cosine"]] = 1.0 - moved[:, COL["cosine"]]
+    np.testing.assert_array_equal(model.predict(x), model.predict(moved))
+    assert model.metadata["ignored_features"] == ["cosine"]

@@ -33,7 +33,7 @@ from samesku.keys.blocks import BlockStats
 from samesku.keys.candidates import exclusion_groups, stage_candidates
 from samesku.keys.encoder import TextEncoder
 from samesku.keys.families import embedding_groups, name_token_counts, normalised_code_lists
-from samesku.match.features import OfferArrays, TokenIdf, arrays_from_table
+from samesku.match.features import OfferArrays, SellerStyle, TokenIdf, arrays_from_table
 from samesku.match.model import MatchModel, load_model
 from samesku.match.score import score_pairs
 from samesku.merge.outputs import build_outputs
@@ -62,6 +62,7 @@ class PipelineState:
     model: MatchModel | None = None
     encoder: TextEncoder | None = None
     token_idf: TokenIdf | None = None
+    seller_style: SellerStyle | None = None
     placeholders: Placeholders | None = None
 
 
@@ -117,10 +118,10 @@ def encoder_texts(offers: pa.Table) -> list[str]:
     return pc.binary_join_element_wise(brand, title, pc.fill_null(joined, ""), " ").to_pylist()
 
 
-def encode_and_prepare(offers: pa.Table, encoder: TextEncoder, token_idf: TokenIdf, config: Config,
-                       timer: Timer) -> OfferArrays:
+def encode_and_prepare(offers: pa.Table, encoder: TextEncoder, token_idf: TokenIdf, seller_style: SellerStyle,
+                       config: Config, timer: Timer) -> OfferArrays:
     """Title vectors and pair-feature arrays of every offer, chunk by chunk, in worker processes."""
-    state = {"encoder": encoder, "token_idf": token_idf}
+    state = {"encoder": encoder, "token_idf": token_idf, "seller_style": seller_style}
     n = offers.num_rows
     out: dict[str, np.ndarray] = {}
     pos = 0
@@ -166,7 +167,8 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
         sample = offers.take(pa.array(sample_positions(rows, config.encoder.fit_sample)))
         encoder = fit_encoder(encoder_texts(sample), config)
         token_idf = TokenIdf.fit(sample)
-    arrays = encode_and_prepare(offers, encoder, token_idf, config, timer)
+        seller_style = SellerStyle.fit(sample)
+    arrays = encode_and_prepare(offers, encoder, token_idf, seller_style, config, timer)
     vectors = arrays.vectors
     with timer.step("placeholders"):
         placeholders = detect_placeholders(offers, vectors)
@@ -177,7 +179,7 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
         sizes = count_groups(groups)
         gpos = group_sample_positions(groups, rows, sizes, config)
         codebooks = fit_codebooks(sizes, groups[gpos], vectors[gpos], config)
-    fitted = FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders)
+    fitted = FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders, seller_style)
     return PreparedOffers(offers, vectors, arrays, fitted)
 
 
@@ -286,6 +288,7 @@ def run_local(
         model=model,
         encoder=encoder,
         token_idf=prep.fitted.token_idf,
+        seller_style=prep.fitted.seller_style,
         placeholders=prep.fitted.placeholders,
     )
 

@@ -46,7 +46,7 @@ def _encode_prepare(chunk: pa.Table) -> tuple[np.ndarray, pa.Table]:
     from samesku.match.features import arrays_to_table, prepare_offers
 
     vectors = _STATE["encoder"].encode(encoder_texts(chunk))
-    return vectors, arrays_to_table(prepare_offers(chunk, vectors, _STATE["token_idf"]))
+    return vectors, arrays_to_table(prepare_offers(chunk, vectors, _STATE["token_idf"], _STATE["seller_style"]))
 
 
 TASKS: dict[str, Callable[[pa.Table], Any]] = {"analyse": _analyse, "encode_prepare": _encode_prepare}

@@ -75,6 +75,7 @@ from samesku.keys.sketches import TokenCounts
 from samesku.match.features import (
     MATCH_COLUMNS,
     MATCH_SCHEMA,
+    SellerStyle,
     TokenIdf,
     arrays_from_table,
     arrays_to_table,
@@ -216,11 +217,12 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
         sample = _to_arrow(analysed.join(top, S.ROW_NUMBER)).sort_by([("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
         encoder = fit_encoder(encoder_texts(sample), config)
         token_idf = TokenIdf.fit(sample)
+        seller_style = SellerStyle.fit(sample)
     prepared_schema = pa.schema(list(_arrow_schema(analysed)) + list(MATCH_SCHEMA))
 
     def prepare(t: pa.Table) -> pa.Table:
         vectors = encoder.encode(encoder_texts(t))
-        arrays = arrays_to_table(prepare_offers(t, vectors, token_idf))
+        arrays = arrays_to_table(prepare_offers(t, vectors, token_idf, seller_style))
         for name in arrays.column_names:
             t = t.append_column(name, arrays.column(name))
         return t
@@ -264,7 +266,7 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
             cs = cs.sort_by([("_g", "ascending"), ("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
             vec = _binary_rows(cs.column("m_vectors"), np.float32)
             codebooks = fit_codebooks(sizes, np.asarray(cs.column("_g").to_pylist(), dtype=object), vec, config)
-    return prepared, FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders)
+    return prepared, FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders, seller_style)
 
 
 def _placeholders(prepared: Any) -> Placeholders:
@@ -381,6 +383,8 @@ def run_spark(
     if isinstance(fitted.encoder, CharNgramEncoder):
         fitted.encoder.save(out / "encoder.npz")
     fitted.token_idf.save(out / "token_idf.npz")
+    if fitted.seller_style is not None:
+        fitted.seller_style.save(out / "seller_style.npz")
     model.save(out / "model.json")
     n_rejected = rej.count()
     reasons = {r[S.REASON]: int(r["count"]) for r in rej.groupBy(S.REASON).count().collect()}

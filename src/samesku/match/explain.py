@@ -15,7 +15,7 @@ from samesku.config import Config
 from samesku.engines.local import encoder_texts
 from samesku.errors import InputError
 from samesku.keys.encoder import CharNgramEncoder
-from samesku.match.features import FEATURES, TokenIdf, pair_features, prepare_offers
+from samesku.match.features import FEATURES, SellerStyle, TokenIdf, pair_features, prepare_offers
 from samesku.match.model import MatchModel
 from samesku.match.vetoes import apply_vetoes
 
@@ -24,7 +24,7 @@ def explain_pair(run: str | Path, offer_a: str, offer_b: str, top: int = 12) -> 
     """Recompute and explain the decision on one pair of offers of a run directory.
 
     The pair need not have been a candidate: the explanation says what the matcher would
-    decide for it (IDF weights are the run's own, saved in ``token_idf.npz``).
+    decide for it (IDF weights and seller styles are the run's own, saved in ``token_idf.npz`` and ``seller_style.npz``).
     """
     run = Path(run)
     for name in ("offers.parquet", "model.json", "summary.json"):
@@ -46,7 +46,8 @@ def explain_pair(run: str | Path, offer_a: str, offer_b: str, top: int = 12) -> 
         vectors = np.zeros((offers.num_rows, v.shape[1]), dtype=np.float32)
         vectors[rows] = v
     idf = TokenIdf.load(run / "token_idf.npz") if (run / "token_idf.npz").exists() else None
-    arrays = prepare_offers(offers, vectors, idf)
+    style = SellerStyle.load(run / "seller_style.npz") if (run / "seller_style.npz").exists() else None
+    arrays = prepare_offers(offers, vectors, idf, style)
     model = MatchModel.load(run / "model.json")
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     config = Config.from_dict(summary.get("config", {}))

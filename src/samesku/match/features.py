@@ -62,7 +62,22 @@ FEATURES: tuple[str, ...] = (
     "digit_unmatched_max",
     "modifier_state",       # nan none, 1 same model-line modifiers ("pro", "lite"), 0 differ
     "slot_conflict",        # shared tokens followed by different model names ("iphone x" / "iphone 8")
+    # how each side's shop writes titles (SellerStyle): a shop that never names model codes
+    # makes a missing code no evidence; lower / higher of the two sides
+    "seller_code_share_min",
+    "seller_code_share_max",
+    "seller_tokens_min",
+    "seller_tokens_max",
+    "seller_digits_min",
+    "seller_digits_max",
+    "seller_size_min",
+    "seller_size_max",
 )
+
+#: The pair features of SellerStyle. A model trained on one's own catalog learns its shops'
+#: styles from them; the default model ignores them (``scripts/train_default_model.py``).
+SELLER_STYLE_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f.startswith(("seller_code", "seller_tokens",
+                                                                                       "seller_digits", "seller_size")))
 
 MONOTONE: dict[str, int] = {
     "cosine": 1, "ratio": 1, "idf_jaccard": 1,
@@ -116,6 +131,7 @@ class OfferArrays:
     price: np.ndarray           # float64, nan unknown
     phash: np.ndarray           # uint64, 0 with has_phash False
     has_phash: np.ndarray       # bool
+    seller_style: np.ndarray    # (n, STYLE_DIMS) float32: the offer's seller's SellerStyle row
 
 
 @dataclass
@@ -167,6 +183,82 @@ class TokenIdf:
             found = self.hashes[pos] == token_hash
             out = np.where(found, self.idf[pos], out).astype(np.float32)
         out[token_hash == -1] = 0.0
+        return out
+
+
+#: columns of a :class:`SellerStyle` row
+STYLE_DIMS = 4
+
+
+@dataclass
+class SellerStyle:
+    """How each seller writes its titles, fitted on a sample of offers (no labels needed).
+
+    Shops have house styles: one names the model code in every title, another writes
+    ``hotpoint free standing washing machine in white`` for every washing machine it sells.
+    A missing code or a short title means little from the second shop, so the pair features
+    carry both sides' styles and the model learns how far to trust each side's title. A row
+    is (share of the seller's offers with a model code, its mean token count and mean count
+    of tokens holding a digit, both relative to the catalog's mean, and the log of its offer
+    count relative to the mean seller's). Relative values mean the same on catalogs of any
+    size and script; each estimate is shrunk toward the catalog by ``prior`` pseudo-offers,
+    and a seller the sample never saw (or no seller) gets the catalog's row.
+    """
+
+    keys: np.ndarray     # sorted int64 seller codes (as ``prepare_offers`` codes sellers)
+    values: np.ndarray   # (len(keys), STYLE_DIMS) float32
+    default: np.ndarray  # (STYLE_DIMS,) float32: the catalog's row
+
+    prior = 5.0
+
+    @classmethod
+    def fit(cls, offers: pa.Table) -> SellerStyle:
+        """Fit on analysed offers (a deterministic sample is enough: a shop's style is stable)."""
+        n = offers.num_rows
+        seller = _codes(_column(offers, S.SELLER, pa.string()))
+        codes = _column(offers, S.MODEL_CODES, pa.list_(pa.string()))
+        has_code = np.asarray(pc.fill_null(pc.greater(pc.list_value_length(codes), 0), False)
+                              .to_numpy(zero_copy_only=False), dtype=np.float64)
+        tokens = match_tokens(pc.fill_null(_column(offers, S.TITLE_CLEAN, pa.string()), ""))
+        n_tok = np.asarray(pc.list_value_length(tokens).to_numpy(zero_copy_only=False), dtype=np.float64)
+        digit = np.asarray(pc.match_substring_regex(pc.list_flatten(tokens), r"\d").to_numpy(zero_copy_only=False), dtype=np.float64)
+        n_dig = np.bincount(pc.list_parent_indices(tokens).to_numpy().astype(np.int64), weights=digit, minlength=n)
+        default = np.array([has_code.mean() if n else 0.0, 1.0, 1.0, 0.0], dtype=np.float32)
+        known = seller >= 0
+        if not known.any():
+            return cls(np.empty(0, np.int64), np.empty((0, STYLE_DIMS), np.float32), default)
+        keys, inv = np.unique(seller[known], return_inverse=True)
+        size = np.bincount(inv).astype(np.float64)
+        mean_tok, mean_dig = max(n_tok.mean(), 1e-9), max(n_dig.mean(), 1e-9)
+
+        def shrunk(x: np.ndarray, catalog: float) -> np.ndarray:
+            return (np.bincount(inv, weights=x[known]) + cls.prior * catalog) / (size + cls.prior)
+
+        values = np.column_stack([
+            shrunk(has_code, float(default[0])),
+            shrunk(n_tok / mean_tok, 1.0),
+            shrunk(n_dig / mean_dig if n_dig.mean() > 0 else np.ones(n), 1.0),
+            np.log(size / size.mean()),
+        ]).astype(np.float32)
+        return cls(keys.astype(np.int64), values, default)
+
+    def save(self, path: str | Path) -> None:
+        """Write the fitted styles as a compressed .npz."""
+        np.savez_compressed(path, keys=self.keys, values=self.values, default=self.default)
+
+    @classmethod
+    def load(cls, path: str | Path) -> SellerStyle:
+        """Read styles written by :meth:`save`."""
+        with np.load(path) as z:
+            return cls(z["keys"], z["values"], z["default"])
+
+    def lookup(self, seller: np.ndarray) -> np.ndarray:
+        """(n, STYLE_DIMS) style rows of seller codes (-1 or unseen: the catalog's row)."""
+        out = np.broadcast_to(self.default, (len(seller), STYLE_DIMS)).copy()
+        if len(self.keys):
+            pos = np.clip(np.searchsorted(self.keys, seller), 0, len(self.keys) - 1)
+            found = (self.keys[pos] == seller) & (seller >= 0)
+            out[found] = self.values[pos[found]]
         return out
 
 
@@ -336,16 +428,19 @@ def _column(table: pa.Table, name: str, typ: pa.DataType) -> pa.Array:
     return pa.nulls(table.num_rows, typ)
 
 
-def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None = None) -> OfferArrays:
+def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None = None,
+                   style: SellerStyle | None = None) -> OfferArrays:
     """Per-offer arrays for pair features, from analysed offers and their title vectors.
 
-    Row-wise: each offer's arrays depend only on the offer and the fitted ``idf`` (fitted
-    on these offers when None), so any batch of offers can be prepared on its own.
+    Row-wise: each offer's arrays depend only on the offer and the fitted ``idf`` and
+    ``style`` (fitted on these offers when None), so any batch of offers can be prepared on its own.
     Placeholder identifiers are masked afterwards (:func:`samesku.analyse.placeholders.mask_placeholders`).
     """
     n = offers.num_rows
     if idf is None:
         idf = TokenIdf.fit(offers)
+    if style is None:
+        style = SellerStyle.fit(offers)
     titles_arr = pc.fill_null(_column(offers, S.TITLE_CLEAN, pa.string()), "")
     titles = np.asarray(titles_arr.to_numpy(zero_copy_only=False), dtype=object)
 
@@ -390,6 +485,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64)
 
     amount = _comparable_amount(offers, _num(S.AMOUNT))
+    seller = _codes(_column(offers, S.SELLER, pa.string()))
 
     return OfferArrays(
         titles=titles,
@@ -415,7 +511,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         variants=variants,
         brand=_codes(_column(offers, S.BRAND_NORM, pa.string())),
         category=_codes(pc.utf8_lower(_column(offers, S.CATEGORY, pa.string()))),
-        seller=_codes(_column(offers, S.SELLER, pa.string())),
+        seller=seller,
         count=_num(S.COUNT),
         amount=amount,
         amounts=_stated_amounts(offers, amount),
@@ -423,6 +519,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         price=_num(S.PRICE),
         phash=phash,
         has_phash=has_phash,
+        seller_style=style.lookup(seller),
     )
 
 
@@ -718,6 +815,12 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     dist = np.unpackbits(xor.view(np.uint8).reshape(-1, 8), axis=1).sum(axis=1)
     out[:, col["phash_distance"]] = np.where(has, dist, np.nan)
 
+    sa, sb = arrays.seller_style[a], arrays.seller_style[b]
+    lo, hi = np.minimum(sa, sb), np.maximum(sa, sb)
+    for j, name in enumerate(("seller_code_share", "seller_tokens", "seller_digits", "seller_size")):
+        out[:, col[name + "_min"]] = lo[:, j]
+        out[:, col[name + "_max"]] = hi[:, j]
+
     la, lb = arrays.title_len[a], arrays.title_len[b]
     with np.errstate(divide="ignore", invalid="ignore"):
         out[:, col["length_ratio"]] = np.where(np.maximum(la, lb) > 0, np.minimum(la, lb) / np.maximum(la, lb), np.nan)
@@ -730,7 +833,7 @@ _MATRICES: dict[str, np.dtype] = {
     "join_key": np.dtype(np.int32),
     "token_join_pos": np.dtype(np.int8), "numbers": np.dtype(np.int64),
     "codes": np.dtype(np.int64), "gtins": np.dtype(np.int64), "colors": np.dtype(np.int64),
-    "variants": np.dtype(np.int64), "amounts": np.dtype(np.float64),
+    "variants": np.dtype(np.int64), "amounts": np.dtype(np.float64), "seller_style": np.dtype(np.float32),
 }
 _SCALARS: dict[str, np.dtype] = {
     "brand": np.dtype(np.int64), "category": np.dtype(np.int64), "seller": np.dtype(np.int64),

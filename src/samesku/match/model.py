@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -128,6 +129,7 @@ def train_model(
     metadata: dict[str, Any] | None = None,
     monotone: bool = True,
     learning_rate: float = 0.1,
+    ignore: Sequence[str] = (),
 ) -> tuple[MatchModel, dict[str, float]]:
     """Train LightGBM with a cluster-disjoint validation split and isotonic calibration.
 
@@ -148,6 +150,8 @@ def train_model(
             model (trained on synthetic data, used everywhere), off for a model trained on
             the user's own labels.
         learning_rate: LightGBM shrinkage.
+        ignore: features the model must not learn from: they are blanked (missing) in training,
+            so no tree splits on them and their values never move a probability.
 
     Returns:
         (model, validation metrics).
@@ -174,6 +178,12 @@ def train_model(
     if monotone:
         params["monotone_constraints"] = [MONOTONE.get(f, 0) for f in FEATURES]
         params["monotone_constraints_method"] = "advanced"
+    unknown = set(ignore) - set(FEATURES)
+    if unknown:
+        raise ConfigError(f"cannot ignore unknown features {sorted(unknown)}")
+    if ignore:
+        x = x.copy()
+        x[:, [FEATURES.index(f) for f in ignore]] = np.nan
     dtrain = lgb.Dataset(x[~val], y[~val], feature_name=list(FEATURES), free_raw_data=False)
     dval = lgb.Dataset(x[val], y[val], reference=dtrain)
     booster = lgb.train(
@@ -186,7 +196,7 @@ def train_model(
     booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
     calib_x = np.asarray(iso.X_thresholds_, dtype=np.float64)
     calib_y = np.asarray(iso.y_thresholds_, dtype=np.float64)
-    model = MatchModel(booster, FEATURES, calib_x, calib_y, dict(metadata or {}))
+    model = MatchModel(booster, FEATURES, calib_x, calib_y, {**(metadata or {}), "ignored_features": list(ignore)})
     p = model.predict(x[val])
     pred = p >= 0.5
     tp = float((pred & (y[val] == 1)).sum())
