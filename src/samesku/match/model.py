@@ -130,6 +130,7 @@ def train_model(
     monotone: bool = True,
     learning_rate: float = 0.1,
     ignore: Sequence[str] = (),
+    num_leaves: int = 31,
 ) -> tuple[MatchModel, dict[str, float]]:
     """Train LightGBM with a cluster-disjoint validation split and isotonic calibration.
 
@@ -150,6 +151,7 @@ def train_model(
             model (trained on synthetic data, used everywhere), off for a model trained on
             the user's own labels.
         learning_rate: LightGBM shrinkage.
+        num_leaves: leaves per tree (LightGBM's capacity per tree).
         ignore: features the model must not learn from: they are blanked (missing) in training,
             so no tree splits on them and their values never move a probability.
 
@@ -163,7 +165,7 @@ def train_model(
     params = {
         "objective": "binary",
         "learning_rate": learning_rate,
-        "num_leaves": 31,
+        "num_leaves": num_leaves,
         "min_data_in_leaf": 50,
         "feature_fraction": 0.9,
         "bagging_fraction": 0.8,

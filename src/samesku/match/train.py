@@ -79,4 +79,9 @@ def train_from_offers(
         raise InputError("training needs both matching and non-matching candidate pairs")
     meta = {"training_pairs": int(len(y)), "positive_pairs": int(y.sum()), "seed": seed, "monotone": monotone}
     meta.update(metadata or {})
-    return train_model(x, y, groups, seed=seed, metadata=meta, monotone=monotone)
+    # in-domain labels carry more than the default model's 100 small trees learn: more, larger
+    # trees at a lower rate, stopped early on the cluster-disjoint validation split (PriceRunner
+    # even clusters, pair AP on odd clusters' candidates: 0.917 -> 0.923); the compiled trees
+    # still score millions of pairs a second, so the features stay the cost
+    return train_model(x, y, groups, seed=seed, metadata=meta, monotone=monotone,
+                       num_boost_round=500, learning_rate=0.05, num_leaves=63)
