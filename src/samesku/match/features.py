@@ -28,6 +28,20 @@ from samesku.keys.families import normalised_code_lists
 #: The sign says how the match probability may move when the feature grows (+1 up, -1
 #: down, 0 free): LightGBM monotone constraints, so the model behaves sensibly on catalogs
 #: unlike its training data (a larger similarity never lowers the probability).
+#: Both sides' shop title styles (SellerStyle), lower / higher of the two: a shop that never
+#: names model codes makes a missing code no evidence. A model trained on one's own catalog
+#: learns its shops' styles from them; the default model ignores them (``scripts/train_default_model.py``).
+SELLER_STYLE_FEATURES: tuple[str, ...] = (
+    "seller_code_share_min",
+    "seller_code_share_max",
+    "seller_tokens_min",
+    "seller_tokens_max",
+    "seller_digits_min",
+    "seller_digits_max",
+    "seller_size_min",
+    "seller_size_max",
+)
+
 FEATURES: tuple[str, ...] = (
     "cosine",
     "ratio",
@@ -62,22 +76,8 @@ FEATURES: tuple[str, ...] = (
     "digit_unmatched_max",
     "modifier_state",       # nan none, 1 same model-line modifiers ("pro", "lite"), 0 differ
     "slot_conflict",        # shared tokens followed by different model names ("iphone x" / "iphone 8")
-    # how each side's shop writes titles (SellerStyle): a shop that never names model codes
-    # makes a missing code no evidence; lower / higher of the two sides
-    "seller_code_share_min",
-    "seller_code_share_max",
-    "seller_tokens_min",
-    "seller_tokens_max",
-    "seller_digits_min",
-    "seller_digits_max",
-    "seller_size_min",
-    "seller_size_max",
+    *SELLER_STYLE_FEATURES,
 )
-
-#: The pair features of SellerStyle. A model trained on one's own catalog learns its shops'
-#: styles from them; the default model ignores them (``scripts/train_default_model.py``).
-SELLER_STYLE_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f.startswith(("seller_code", "seller_tokens",
-                                                                                       "seller_digits", "seller_size")))
 
 MONOTONE: dict[str, int] = {
     "cosine": 1, "ratio": 1, "idf_jaccard": 1,
@@ -817,9 +817,9 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
 
     sa, sb = arrays.seller_style[a], arrays.seller_style[b]
     lo, hi = np.minimum(sa, sb), np.maximum(sa, sb)
-    for j, name in enumerate(("seller_code_share", "seller_tokens", "seller_digits", "seller_size")):
-        out[:, col[name + "_min"]] = lo[:, j]
-        out[:, col[name + "_max"]] = hi[:, j]
+    for j in range(STYLE_DIMS):   # SELLER_STYLE_FEATURES pairs (min, max) per style column
+        out[:, col[SELLER_STYLE_FEATURES[2 * j]]] = lo[:, j]
+        out[:, col[SELLER_STYLE_FEATURES[2 * j + 1]]] = hi[:, j]
 
     la, lb = arrays.title_len[a], arrays.title_len[b]
     with np.errstate(divide="ignore", invalid="ignore"):
