@@ -18,6 +18,7 @@ argument, so they never depend on which other offers share their batch.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -27,7 +28,7 @@ from samesku.analyse.placeholders import Placeholders
 from samesku.config import Config
 from samesku.keys.blocks import encode_keys
 from samesku.keys.codebook import SAMPLE_PER_CELL, Codebook, cells_for, fit_codebook, group_seed
-from samesku.keys.encoder import TextEncoder, make_encoder
+from samesku.keys.encoder import CharNgramEncoder, TextEncoder, make_encoder
 from samesku.keys.sketches import CountMinSketch, TokenCounts
 from samesku.match.features import SellerStyle, TokenIdf
 
@@ -45,6 +46,18 @@ class FittedState:
     codebooks: dict[str, Codebook] = field(default_factory=dict)  # embedding group -> its cells
     placeholders: Placeholders = field(default_factory=Placeholders)
     seller_style: SellerStyle | None = None   # None: fitted on each batch (tests, small tables)
+
+
+def save_fitted(out: Path, encoder: TextEncoder | None, token_idf: TokenIdf | None,
+                seller_style: SellerStyle | None) -> None:
+    """Write the fitted parts that ``explain`` and later runs reload into a run directory
+    (``encoder.npz`` for the built-in encoder only: a sentence-transformers model stays at its path)."""
+    if isinstance(encoder, CharNgramEncoder):
+        encoder.save(out / "encoder.npz")
+    if token_idf is not None:
+        token_idf.save(out / "token_idf.npz")
+    if seller_style is not None:
+        seller_style.save(out / "seller_style.npz")
 
 
 def sample_hash(rows: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from samesku import schema as S
 from samesku.config import Config
 from samesku.engines.local import PipelineState, cluster_tables, run_local
-from samesku.keys.encoder import CharNgramEncoder
+from samesku.fitting import save_fitted
 from samesku.match.model import MatchModel
 from samesku.progress import Reporter
 from samesku.report import write_report
@@ -125,12 +125,7 @@ def cluster(
     pq.write_table(state.rejected, out / "rejected.parquet", compression="zstd")
     # analysed offers + encoder: what `explain`, the service and incremental runs reuse
     pq.write_table(state.offers, out / "offers.parquet", compression="zstd")
-    if isinstance(state.encoder, CharNgramEncoder):
-        state.encoder.save(out / "encoder.npz")
-    if state.token_idf is not None:
-        state.token_idf.save(out / "token_idf.npz")
-    if state.seller_style is not None:
-        state.seller_style.save(out / "seller_style.npz")
+    save_fitted(out, state.encoder, state.token_idf, state.seller_style)
     if state.model is not None:
         state.model.save(out / "model.json")
     summary = summarise(state, assignments, clusters, time.perf_counter() - t0)

@@ -63,7 +63,7 @@ from samesku.engines.spark_base import (
 )
 from samesku.engines.spark_stages import _buckets, _merge, _outputs, _score, _stage_pairs
 from samesku.errors import InputError
-from samesku.fitting import FittedState, fit_codebooks, fit_encoder, sample_hash
+from samesku.fitting import FittedState, fit_codebooks, fit_encoder, sample_hash, save_fitted
 from samesku.io.columns import plan_columns, require_columns
 from samesku.io.parquet_reader import strings_of
 from samesku.io.parsed import INVALID_UTF8
@@ -378,13 +378,7 @@ def run_spark(
         rej = rejected if rejected is not None else spark.createDataFrame(S.REJECTED_SCHEMA.empty_table())
         rej.write.mode("overwrite").parquet(str(out / "rejected.parquet"))
         prepared.drop(*MATCH_COLUMNS).write.mode("overwrite").parquet(str(out / "offers.parquet"))
-    from samesku.keys.encoder import CharNgramEncoder
-
-    if isinstance(fitted.encoder, CharNgramEncoder):
-        fitted.encoder.save(out / "encoder.npz")
-    fitted.token_idf.save(out / "token_idf.npz")
-    if fitted.seller_style is not None:
-        fitted.seller_style.save(out / "seller_style.npz")
+    save_fitted(out, fitted.encoder, fitted.token_idf, fitted.seller_style)
     model.save(out / "model.json")
     n_rejected = rej.count()
     reasons = {r[S.REASON]: int(r["count"]) for r in rej.groupBy(S.REASON).count().collect()}

@@ -229,15 +229,16 @@ class SellerStyle:
             return cls(np.empty(0, np.int64), np.empty((0, STYLE_DIMS), np.float32), default)
         keys, inv = np.unique(seller[known], return_inverse=True)
         size = np.bincount(inv).astype(np.float64)
-        mean_tok, mean_dig = max(n_tok.mean(), 1e-9), max(n_dig.mean(), 1e-9)
+        def relative(x: np.ndarray) -> np.ndarray:
+            return x / x.mean() if x.mean() > 0 else np.ones(n)
 
         def shrunk(x: np.ndarray, catalog: float) -> np.ndarray:
             return (np.bincount(inv, weights=x[known]) + cls.prior * catalog) / (size + cls.prior)
 
         values = np.column_stack([
             shrunk(has_code, float(default[0])),
-            shrunk(n_tok / mean_tok, 1.0),
-            shrunk(n_dig / mean_dig if n_dig.mean() > 0 else np.ones(n), 1.0),
+            shrunk(relative(n_tok), 1.0),
+            shrunk(relative(n_dig), 1.0),
             np.log(size / size.mean()),
         ]).astype(np.float32)
         return cls(keys.astype(np.int64), values, default)
