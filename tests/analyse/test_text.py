@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from samesku.analyse import clean_title, clean_titles
+from samesku.analyse import clean_title, clean_titles, extract_model_codes
 
 
 def test_full_width_characters_become_half_width_and_case_is_folded() -> None:
@@ -53,6 +53,14 @@ def test_pack_expression_is_spaced_and_kept() -> None:
 
 def test_model_codes_with_x_are_not_split_as_packs() -> None:
     assert clean_title("SANEI T22-25X15") == "sanei t22-25x15"
+
+
+def test_a_long_number_glued_to_x_before_a_space_is_a_code_but_a_count_or_measure_is_a_pack() -> None:
+    assert clean_title("AMD Ryzen 7 1700X 3.8GHz") == "amd ryzen 7 1700x 3.8ghz"
+    assert extract_model_codes(clean_titles(pa.array(["Intel Core i9 7940X 2066"]))[0][0].as_py()) == ["7940X"]
+    assert clean_title("Cola 2x 500ml") == "cola 2 x 500ml"
+    assert clean_title("Cola 330mlx 24") == "cola 330ml x 24"
+    assert clean_title("Frame 1920x1080") == "frame 1920 x 1080"
 
 
 def test_joiners_survive_only_inside_tokens() -> None:

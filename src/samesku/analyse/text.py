@@ -96,12 +96,18 @@ def _rewrites() -> tuple[_Rewrite, ...]:
     unit_alt = "|".join(
         _escape(u.surface) for u in load_units() if u.kind not in ("kw", "countword")
     )
-    pack = (
-        rf"(?i)(^|[^0-9A-Za-z.,\-/])(\d+(?:[.,]\d+)?\s?(?:{unit_alt})?)"
-        r"\s*[xX×✕✖*]\s*(\d)"
+    # A number glued to an "x" and then a space is a pack only when it reads as a count or a
+    # measure ("2x 500ml", "330mlx 24"): "1700x 3.8ghz" and "7940X 2066" are CPU model codes
+    # (before, cleaning split them into "1700 x", and no code was left to compare).
+    lead = r"(?i)(^|[^0-9A-Za-z.,\-/])"
+    tight = rf"{lead}(\d+(?:[.,]\d+)?\s?(?:{unit_alt})?)\s*[xX×✕✖*](\d)"
+    spaced = (
+        rf"{lead}(\d{{1,2}}(?:[.,]\d+)?\s?(?:{unit_alt})?|\d+(?:[.,]\d+)?\s?(?:{unit_alt}))"
+        r"\s*[xX×✕✖*]\s+(\d)"
     )
-    steps.append(_Rewrite(pack, r"\1\2 x \3"))
-    steps.append(_Rewrite(pack, r"\1\2 x \3"))  # second pass for chains like 2x3x4
+    for _ in range(2):  # second pass for chains like 2x3x4
+        steps.append(_Rewrite(tight, r"\1\2 x \3"))
+        steps.append(_Rewrite(spaced, r"\1\2 x \3"))
     steps.append(_Rewrite(r"(\d)\s*[×✕✖*]\s*", r"\1 x "))
     steps.append(_Rewrite(r"\s*[×✕✖*]\s*(\d)", r" x \1"))
     steps.append(_Rewrite(r"(\d)\s*~\s*(\d)", r"\1-\2"))
