@@ -6,6 +6,7 @@ import pyarrow as pa
 import pytest
 
 from samesku.analyse import clean_titles, extract_model_codes, normalise_code
+from samesku.analyse.codes import codes_related
 
 
 def codes(title: str) -> list[str]:
@@ -79,3 +80,11 @@ def test_plus_suffix_is_part_of_the_model() -> None:
 
 def test_empty_text_has_no_codes() -> None:
     assert extract_model_codes("") == []
+
+
+def test_codes_are_related_when_one_contains_the_other_or_only_a_letter_suffix_differs() -> None:
+    assert codes_related("RX9", "RX91SGM") and codes_related("QE55Q6FN", "QE55Q6FNATXXU")
+    assert codes_related("KD55XF8096BU", "KD55XF8096BAEP")
+    assert not codes_related("CBNPBS4858", "CBNPBS3756")      # digits differ: a sibling
+    assert not codes_related("WMAQF641P", "WMAQB641PUK")      # a letter before the digits differs
+    assert not codes_related("MQ8N2BA", "MQ8L2BA")

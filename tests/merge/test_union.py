@@ -180,3 +180,13 @@ def test_a_related_code_is_found_among_many_codes_of_a_cluster():
     assert not _codes_conflict(many | {"ZZ9KGN36HI32"}, {"KGN36HI32", "X1", "X2", "X3"})
     assert _codes_conflict(many, {"KGN36HI32", "X1", "X2", "X3"})
     assert not _codes_conflict({"RX9"}, {"RX91SGM"}) and _codes_conflict({"ABC123"}, {"XYZ999"})
+
+
+def test_sibling_codes_bridged_by_a_codeless_offer_never_merge():
+    # one shop names no code; its title fits both fridge freezers of one range, whose codes
+    # differ only in digits (a partial similarity of 0.75 once counted them as related)
+    rows = [{"title": "liebherr cbnpbs4858", "codes": ["CBNPBS4858"]}, {"title": "liebherr fridge freezer"},
+            {"title": "liebherr cbnpbs3756", "codes": ["CBNPBS3756"]}]
+    res = _merge(rows, [(0, 1, 0.96), (1, 2, 0.95)])
+    assert res.labels[0] == res.labels[1] != res.labels[2]
+    assert res.refused["model_code"] == 1

@@ -15,7 +15,7 @@ from functools import cache
 
 from samesku.analyse._resources import load_units, read_tsv
 
-__all__ = ["extract_model_codes", "is_code_token", "normalise_code", "spec_pattern", "spec_words"]
+__all__ = ["codes_related", "extract_model_codes", "is_code_token", "normalise_code", "spec_pattern", "spec_words"]
 
 # ASCII tokens that contain a digit, joined by - / . (the digit may come after a joiner:
 # MZ-77E1T0B/EU); tokens without digits are never codes and are not even yielded.
@@ -143,3 +143,30 @@ def extract_model_codes(text: str) -> list[str]:
             if _is_code(part):
                 found.setdefault(normalise_code(part), part)
     return list(found.values())
+
+
+_LAST_DIGIT_RE = re.compile(r"\d(?=\D*$)")
+
+
+def codes_related(a: str, b: str) -> bool:
+    """Whether two normalised codes may name one product.
+
+    Related when one contains the other (``RX9`` / ``RX91SGM``, ``QE55Q6FN`` /
+    ``QE55Q6FNATXXU``) or when they agree up to and including their last digits and differ
+    only in a trailing letter suffix (``KD55XF8096BU`` / ``KD55XF8096BAEP``: a region or
+    colour suffix). Codes that differ in a digit or in a letter before one
+    (``CBNPBS4858`` / ``CBNPBS3756``, ``WMAQF641P`` / ``WMAQB641PUK``) are siblings. On
+    PriceRunner's candidate pairs with codes on both sides and none shared, 59 % of
+    contained pairs and 2-4 % of suffix pairs are one product, the rest 0.2-0.7 %.
+    """
+    if a in b or b in a:
+        return True
+    n = 0
+    for x, y in zip(a, b, strict=False):  # the shorter code bounds the shared prefix
+        if x != y:
+            break
+        n += 1
+    if n < 3:
+        return False
+    la, lb = _LAST_DIGIT_RE.search(a), _LAST_DIGIT_RE.search(b)
+    return la is not None and lb is not None and n > la.start() and n > lb.start()

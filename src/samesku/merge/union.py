@@ -23,15 +23,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from rapidfuzz import fuzz, process
 from scipy.sparse.csgraph import connected_components
 
+from samesku.analyse.codes import codes_related
 from samesku.config import MergeConfig
 from samesku.match.features import AMOUNT_RTOL, OfferArrays
 from samesku.merge.profiles import Profile, ProfileSource
 
 _SUPPORT_SAMPLE = 32     # members of the smaller cluster read for the average support
-_CODE_RELATED = 75.0     # partial similarity (0-100) above which two codes are related
 MERGE_CHUNK = 65_536     # offers per merge pass (whole components; one larger component is a chunk of its own)
 REFUSAL_KINDS = ("gtin", "model_code", "count", "amount", "seller", "support", "component_cap")
 LADDER_LEVELS = 8        # thresholds tried for an oversize component (the last level is kept whatever its size)
@@ -51,13 +50,8 @@ def _codes_conflict(a: set[str], b: set[str]) -> bool:
     if not a or not b or a & b:
         return False
     # every code of both (a profile keeps at most CODES_KEPT): a cluster holding part numbers
-    # beside its model must still find the model among the other's codes (sorted: a set's
-    # iteration order of strings changes with the process's hash seed)
-    xs, ys = sorted(a), sorted(b)
-    if len(xs) * len(ys) > 64:   # one C++ call beats the loop on large sets (~4x slower on 1 x 2)
-        scores = process.cdist(xs, ys, scorer=fuzz.partial_ratio, score_cutoff=_CODE_RELATED, workers=1)
-        return not scores.any()
-    return not any(fuzz.partial_ratio(x, y) >= _CODE_RELATED for x in xs for y in ys)
+    # beside its model must still find the model among the other's codes
+    return not any(codes_related(x, y) for x in a for y in b)
 
 
 def _amounts_conflict(a: Profile, b: Profile) -> bool:
