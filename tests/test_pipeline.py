@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -142,3 +143,19 @@ def test_bridge_offers_mixing_two_products_do_not_chain_clusters(tmp_path):
     m = evaluate_partition(aligned.predicted, aligned.truth)
     assert m["largest_predicted_cluster"] <= 1.5 * m["largest_true_cluster"]
     assert m["pairwise_precision"] > 0.9
+
+
+def test_a_seller_column_of_two_values_fails_the_seller_check_and_products_still_cluster(synth_run, tmp_path):
+    """Each 'shop' holds half of every product: the one-listing-per-shop constraint would split them all."""
+    from samesku.metrics import align_predictions, evaluate_partition
+
+    catalog, run, summary = synth_run
+    assert summary["seller_check"]["seller_constraint"] == "hard" and not summary["seller_check"]["switched_off"]
+    t = pq.read_table(catalog)
+    two = t.set_column(t.column_names.index("seller"), "seller", pa.array([f"s{i % 2}" for i in range(t.num_rows)]))
+    pq.write_table(two, tmp_path / "two.parquet")
+    out = cluster([tmp_path / "two.parquet"], tmp_path / "run", Config())
+    assert out["seller_check"]["switched_off"] and out["seller_check"]["same_shop_share"] > 0.25
+    assert "constraint was switched off" in (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    aligned = align_predictions(pq.read_table(tmp_path / "run" / "assignments.parquet"), t, truth_col="truth")
+    assert evaluate_partition(aligned.predicted, aligned.truth)["pairwise_f1"] > 0.6

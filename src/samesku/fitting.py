@@ -17,18 +17,22 @@ argument, so they never depend on which other offers share their batch.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from samesku import schema as S
 from samesku.analyse import BrandGazetteer
 from samesku.analyse.placeholders import Placeholders
 from samesku.config import Config
 from samesku.keys.blocks import encode_keys
 from samesku.keys.codebook import SAMPLE_PER_CELL, Codebook, cells_for, fit_codebook, group_seed
 from samesku.keys.encoder import CharNgramEncoder, TextEncoder, make_encoder
+from samesku.keys.families import normalised_code_lists
 from samesku.keys.sketches import CountMinSketch, TokenCounts
 from samesku.match.features import SellerStyle, TokenIdf
 
@@ -46,6 +50,72 @@ class FittedState:
     codebooks: dict[str, Codebook] = field(default_factory=dict)  # embedding group -> its cells
     placeholders: Placeholders = field(default_factory=Placeholders)
     seller_style: SellerStyle | None = None   # None: fitted on each batch (tests, small tables)
+    seller_check: SellerCheck | None = None   # None: no seller column (or not checked)
+
+
+SELLER_CHECK_MIN_GROUPS = 50   # identifier groups needed before the check may decide anything
+SELLER_CHECK_MAX_GROUP = 50    # larger groups are generic codes or placeholders, not one product
+
+
+@dataclass(frozen=True)
+class SellerCheck:
+    """Do the run's shops list a product once? Read from offers sharing an identifier in the fit sample."""
+
+    groups: int              # GTINs / model codes held by 2-50 sampled offers that name a seller
+    same_shop_share: float   # mean share of a group's offer pairs that come from one shop
+
+    def holds(self, max_share: float) -> bool | None:
+        """Whether one listing per shop holds (None: too few groups to tell)."""
+        if self.groups < SELLER_CHECK_MIN_GROUPS:
+            return None
+        return self.same_shop_share <= max_share
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {"groups": self.groups, "same_shop_share": round(self.same_shop_share, 4)}
+
+
+def check_sellers(sample: pa.Table) -> SellerCheck | None:
+    """Group the sample's offers by their GTIN (else their longest model code) and measure how often a
+    group's pairs share a shop. Each group counts once, so a shop's default GTIN on all its offers is one
+    vote, not thousands of pairs."""
+    if S.SELLER not in sample.column_names or sample.num_rows == 0:
+        return None
+    sellers = sample.column(S.SELLER).cast(pa.string()).to_pylist()
+    gtins = sample.column(S.GTINS).to_pylist() if S.GTINS in sample.column_names else [None] * sample.num_rows
+    codes = normalised_code_lists(sample).to_pylist() if S.MODEL_CODES in sample.column_names else [None] * sample.num_rows
+    groups: dict[str, list[str]] = {}
+    for seller, g, c in zip(sellers, gtins, codes, strict=True):
+        if not seller:
+            continue
+        key = f"g{g[0]}" if g else (f"c{max(c, key=len)}" if c else None)
+        if key is not None:
+            groups.setdefault(key, []).append(seller)
+    shares = []
+    for members in groups.values():
+        n = len(members)
+        if 2 <= n <= SELLER_CHECK_MAX_GROUP:
+            per_shop = np.unique(np.array(members, dtype=object), return_counts=True)[1]
+            shares.append(float((per_shop * (per_shop - 1)).sum()) / (n * (n - 1)))
+    return SellerCheck(len(shares), float(np.mean(shares)) if shares else 0.0)
+
+
+def effective_config(config: Config, check: SellerCheck | None) -> Config:
+    """The run's configuration after the seller check: the seller constraint switched off where
+    shops evidently list a product many times (see ``MergeConfig.seller_check_max_share``)."""
+    if check is None or config.merge.seller_constraint == "off":
+        return config
+    if check.holds(config.merge.seller_check_max_share) is False:
+        return dataclasses.replace(config, merge=dataclasses.replace(config.merge, seller_constraint="off"))
+    return config
+
+
+def seller_check_summary(check: SellerCheck | None, given: Config, effective: Config) -> dict[str, Any]:
+    """The check's figures and the seller constraint the run used, for summary.json and the report."""
+    if check is None:
+        return {}
+    return {**check.to_dict(), "max_share": given.merge.seller_check_max_share,
+            "seller_constraint": effective.merge.seller_constraint,
+            "switched_off": given.merge.seller_constraint != effective.merge.seller_constraint}
 
 
 def save_fitted(out: Path, encoder: TextEncoder | None, token_idf: TokenIdf | None,

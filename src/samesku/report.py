@@ -73,6 +73,19 @@ def _plots(clusters: pa.Table, seconds: dict[str, float], pr_curve: list[dict[st
     return out
 
 
+def _seller_check_html(check: dict[str, Any]) -> str:
+    """The seller check's figures; a warning when it switched the seller constraint off."""
+    if not check:
+        return ""
+    line = (f"<p>Seller check: offers sharing a GTIN or model code come from one shop in "
+            f"{check['same_shop_share']:.1%} of their pairs ({check['groups']} groups in the fit sample; "
+            f"limit {check['max_share']:.0%}). Seller constraint used: <b>{check['seller_constraint']}</b>.</p>")
+    if check.get("switched_off"):
+        line = ("<p><b>Warning:</b> shops in this catalog list a product many times, so the one-listing-per-shop "
+                "constraint was switched off.</p>" + line)
+    return line
+
+
 def _table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "<p>none</p>"
@@ -160,6 +173,7 @@ img{{margin:.5em}}details{{margin:.2em 0}}</style></head><body>
 <h3>Heavy keys (split, never all-pairs)</h3>{_table(heavy_rows)}
 <h2>Vetoes (pairs)</h2>{_table([{'veto': k, 'pairs': v} for k, v in summary.get('vetoes', {}).items()])}
 <h2>Refused merges (cluster constraints)</h2>{_table([{'constraint': k, 'merges refused': v} for k, v in summary.get('refused_merges', {}).items()])}
+{_seller_check_html(summary.get('seller_check') or {})}
 <h2>Most uncertain clusters</h2>{uncertain_html or '<p>none</p>'}
 <h2>Time per step (s)</h2>{_table([{'step': k, 'seconds': v, 'peak MiB after': summary.get('peak_rss_mb_by_step', {}).get(k, '')} for k, v in summary.get('seconds', {}).items()])}
 </body></html>"""

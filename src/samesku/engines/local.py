@@ -22,11 +22,14 @@ from samesku.config import Config
 from samesku.engines.pool import map_chunks, worker_count
 from samesku.fitting import (
     FittedState,
+    check_sellers,
     count_groups,
+    effective_config,
     fit_codebooks,
     fit_encoder,
     group_sample_positions,
     sample_positions,
+    seller_check_summary,
 )
 from samesku.io import read_offers
 from samesku.keys.blocks import BlockStats
@@ -64,6 +67,7 @@ class PipelineState:
     token_idf: TokenIdf | None = None
     seller_style: SellerStyle | None = None
     placeholders: Placeholders | None = None
+    seller_check: dict[str, Any] = field(default_factory=dict)   # see fitting.seller_check_summary
 
 
 def learn_gazetteer(offers: pa.Table, config: Config) -> BrandGazetteer:
@@ -168,6 +172,7 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
         encoder = fit_encoder(encoder_texts(sample), config)
         token_idf = TokenIdf.fit(sample)
         seller_style = SellerStyle.fit(sample)
+        seller_check = check_sellers(sample)
     arrays = encode_and_prepare(offers, encoder, token_idf, seller_style, config, timer)
     vectors = arrays.vectors
     with timer.step("placeholders"):
@@ -179,7 +184,7 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
         sizes = count_groups(groups)
         gpos = group_sample_positions(groups, rows, sizes, config)
         codebooks = fit_codebooks(sizes, groups[gpos], vectors[gpos], config)
-    fitted = FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders, seller_style)
+    fitted = FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders, seller_style, seller_check)
     return PreparedOffers(offers, vectors, arrays, fitted)
 
 
@@ -267,6 +272,7 @@ def run_local(
     with timer.step("read") as rep:
         read = read_offers(inputs, mapping, max_title_chars=config.max_title_chars, progress=rep.advance)
     prep = prepare_offers_for_run(read.offers, config, timer)
+    given, config = config, effective_config(config, prep.fitted.seller_check)   # the seller constraint may be off
     model = model or load_model(config.match.model_path)
     labels, edges, stage_stats, veto_counts, refused, weakest = run_stages(prep, model, config, timer)
     offers, vectors, arrays, encoder = prep.offers, prep.vectors, prep.arrays, prep.fitted.encoder
@@ -290,6 +296,7 @@ def run_local(
         token_idf=prep.fitted.token_idf,
         seller_style=prep.fitted.seller_style,
         placeholders=prep.fitted.placeholders,
+        seller_check=seller_check_summary(prep.fitted.seller_check, given, config),
     )
 
 

@@ -63,7 +63,16 @@ from samesku.engines.spark_base import (
 )
 from samesku.engines.spark_stages import _buckets, _merge, _outputs, _score, _stage_pairs
 from samesku.errors import InputError
-from samesku.fitting import FittedState, fit_codebooks, fit_encoder, sample_hash, save_fitted
+from samesku.fitting import (
+    FittedState,
+    check_sellers,
+    effective_config,
+    fit_codebooks,
+    fit_encoder,
+    sample_hash,
+    save_fitted,
+    seller_check_summary,
+)
 from samesku.io.columns import plan_columns, require_columns
 from samesku.io.parquet_reader import strings_of
 from samesku.io.parsed import INVALID_UTF8
@@ -218,6 +227,7 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
         encoder = fit_encoder(encoder_texts(sample), config)
         token_idf = TokenIdf.fit(sample)
         seller_style = SellerStyle.fit(sample)
+        seller_check = check_sellers(sample)
     prepared_schema = pa.schema(list(_arrow_schema(analysed)) + list(MATCH_SCHEMA))
 
     def prepare(t: pa.Table) -> pa.Table:
@@ -266,7 +276,7 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
             cs = cs.sort_by([("_g", "ascending"), ("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
             vec = _binary_rows(cs.column("m_vectors"), np.float32)
             codebooks = fit_codebooks(sizes, np.asarray(cs.column("_g").to_pylist(), dtype=object), vec, config)
-    return prepared, FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders, seller_style)
+    return prepared, FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders, seller_style, seller_check)
 
 
 def _placeholders(prepared: Any) -> Placeholders:
@@ -339,6 +349,7 @@ def run_spark(
         offers = work.save(offers, "offers")
     n_rows = offers.count()
     prepared, fitted = _fit_and_prepare(spark, offers, config, work, timer)
+    given, config = config, effective_config(config, fitted.seller_check)   # the seller constraint may be off
     labels = prepared.select(S.ROW_NUMBER, F.col(S.ROW_NUMBER).alias("_label"))
     edges = None
     stage_stats: list[dict[str, Any]] = []
@@ -393,12 +404,13 @@ def run_spark(
         "input_rows": int(input_rows), "assigned": int(n_assigned), "rejected": int(n_rejected),
         "rejected_by_reason": reasons, "flags": flags, "clusters": int(csum["n"]), "multi_offer_clusters": int(csum["multi"] or 0),
         "largest_cluster": int(csum["largest"] or 0), "candidate_pairs": int(edges.count()), "stages": stage_stats,
-        "vetoes": vetoes, "refused_merges": refused, "placeholders": fitted.placeholders.to_dict(), "seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
+        "vetoes": vetoes, "refused_merges": refused, "placeholders": fitted.placeholders.to_dict(),
+        "seller_check": seller_check_summary(fitted.seller_check, given, config), "seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
         "peak_rss_mb_by_step": dict(timer.peak_mb),
         "wall_seconds": round(wall, 3), "offers_per_second": round(n_assigned / wall, 1) if wall > 0 else None,
         "peak_rss_mb": round(peak_rss_mb(), 1), "model": model.metadata.get("name", "custom"),
         "shuffle_bytes": shuffle_bytes_by_step(spark),
-        "config": config.to_dict(),
+        "config": given.to_dict(),
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     small = _to_arrow(clusters.select(S.CLUSTER_ID, "size", "epsilon"))
