@@ -55,13 +55,25 @@ def test_the_seller_check_fails_where_shops_list_a_product_many_times_and_holds_
     many = _sample([f"shop{j % 2}" for _ in products for j in range(4)], [[p] for p in products for _ in range(4)])
     ok, bad = check_sellers(once), check_sellers(many)
     assert ok is not None and bad is not None and ok.groups == bad.groups == 60
-    assert ok.same_shop_share == 0.0 and ok.holds(0.25) is True
-    assert abs(bad.same_shop_share - 1 / 3) < 1e-9 and bad.holds(0.25) is False
+    assert ok.same_shop_share == 0.0 and ok.holds(0.25, 0.05) is True
+    assert abs(bad.same_shop_share - 1 / 3) < 1e-9 and bad.holds(0.25, 0.05) is False
     cfg = Config()
     assert effective_config(cfg, ok) is cfg
     assert effective_config(cfg, bad).merge.seller_constraint == "off"
     assert effective_config(dataclasses.replace(cfg, merge=dataclasses.replace(cfg.merge, seller_check_max_share=1.0)),
                             bad).merge.seller_constraint == "hard"
+
+
+def test_gtin_groups_decide_the_seller_check_against_a_lower_share_than_model_codes():
+    # 60 GTINs, each with 4 offers from two of 10 shops (two offers each): 1/3 of a group's
+    # pairs share a shop, below a code limit of 0.5, above a GTIN limit of 0.05
+    gt = [[f"{i:013d}"] for i in range(60) for _ in range(4)]
+    shops = [f"s{(i + j // 2) % 10}" for i in range(60) for j in range(4)]
+    check = check_sellers(_sample(shops, [[] for _ in gt], gt))
+    assert check is not None and check.gtin_groups == 60 and abs(check.gtin_share - 1 / 3) < 1e-9
+    assert check.holds(0.5, 0.05) is False and check.holds(0.5, 0.5) is True
+    as_codes = check_sellers(_sample(shops, [[f"AB{i:03d}X"] for i in range(60) for _ in range(4)]))
+    assert as_codes is not None and as_codes.gtin_groups == 0 and as_codes.holds(0.5, 0.05) is True
 
 
 def test_a_shops_default_gtin_on_all_its_offers_is_one_group_and_too_few_groups_decide_nothing():
@@ -70,5 +82,5 @@ def test_a_shops_default_gtin_on_all_its_offers_is_one_group_and_too_few_groups_
                 [["4006381333931"]] * 40 + [[f"g{i // 2}"] for i in range(120)])
     check = check_sellers(s)
     assert check is not None and check.groups == 61 and check.same_shop_share == 1 / 61
-    assert check.holds(0.25) is True
-    assert check_sellers(_sample(["a", "a"], [["X1Y2"], ["X1Y2"]])).holds(0.25) is None   # one group: no decision
+    assert check.holds(0.25, 0.05) is True
+    assert check_sellers(_sample(["a", "a"], [["X1Y2"], ["X1Y2"]])).holds(0.25, 0.05) is None   # one group: no decision

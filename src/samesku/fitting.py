@@ -63,15 +63,26 @@ class SellerCheck:
 
     groups: int              # GTINs / model codes held by 2-50 sampled offers that name a seller
     same_shop_share: float   # mean share of a group's offer pairs that come from one shop
+    gtin_groups: int = 0     # the groups keyed by a GTIN ...
+    gtin_share: float = 0.0  # ... and their mean same-shop share
 
-    def holds(self, max_share: float) -> bool | None:
-        """Whether one listing per shop holds (None: too few groups to tell)."""
-        if self.groups < SELLER_CHECK_MIN_GROUPS:
-            return None
-        return self.same_shop_share <= max_share
+    def holds(self, max_share: float, max_gtin_share: float) -> bool | None:
+        """Whether one listing per shop holds (None: too few groups to tell).
+
+        GTIN groups decide where there are enough of them: a GTIN names one product, so its
+        offers should almost never share a shop. Model codes are shared by sibling products
+        a shop lists separately (PriceRunner: 3 % of a code group's pairs), so code groups
+        only catch a shop listing a product many times.
+        """
+        if self.gtin_groups >= SELLER_CHECK_MIN_GROUPS:
+            return self.gtin_share <= max_gtin_share
+        if self.groups >= SELLER_CHECK_MIN_GROUPS:
+            return self.same_shop_share <= max_share
+        return None
 
     def to_dict(self) -> dict[str, float | int]:
-        return {"groups": self.groups, "same_shop_share": round(self.same_shop_share, 4)}
+        return {"groups": self.groups, "same_shop_share": round(self.same_shop_share, 4),
+                "gtin_groups": self.gtin_groups, "gtin_share": round(self.gtin_share, 4)}
 
 
 def check_sellers(sample: pa.Table) -> SellerCheck | None:
@@ -90,13 +101,16 @@ def check_sellers(sample: pa.Table) -> SellerCheck | None:
         key = f"g{g[0]}" if g else (f"c{max(c, key=len)}" if c else None)
         if key is not None:
             groups.setdefault(key, []).append(seller)
-    shares = []
-    for members in groups.values():
+    shares, by_gtin = [], []
+    for key, members in groups.items():
         n = len(members)
         if 2 <= n <= SELLER_CHECK_MAX_GROUP:
             per_shop = np.unique(np.array(members, dtype=object), return_counts=True)[1]
             shares.append(float((per_shop * (per_shop - 1)).sum()) / (n * (n - 1)))
-    return SellerCheck(len(shares), float(np.mean(shares)) if shares else 0.0)
+            by_gtin.append(key.startswith("g"))
+    share, gtin = np.array(shares), np.array(by_gtin, dtype=bool)
+    return SellerCheck(len(share), float(share.mean()) if len(share) else 0.0,
+                       int(gtin.sum()), float(share[gtin].mean()) if gtin.any() else 0.0)
 
 
 def effective_config(config: Config, check: SellerCheck | None) -> Config:
@@ -104,7 +118,7 @@ def effective_config(config: Config, check: SellerCheck | None) -> Config:
     shops evidently list a product many times (see ``MergeConfig.seller_check_max_share``)."""
     if check is None or config.merge.seller_constraint == "off":
         return config
-    if check.holds(config.merge.seller_check_max_share) is False:
+    if check.holds(config.merge.seller_check_max_share, config.merge.seller_check_max_gtin_share) is False:
         return dataclasses.replace(config, merge=dataclasses.replace(config.merge, seller_constraint="off"))
     return config
 
@@ -114,6 +128,7 @@ def seller_check_summary(check: SellerCheck | None, given: Config, effective: Co
     if check is None:
         return {}
     return {**check.to_dict(), "max_share": given.merge.seller_check_max_share,
+            "max_gtin_share": given.merge.seller_check_max_gtin_share,
             "seller_constraint": effective.merge.seller_constraint,
             "switched_off": given.merge.seller_constraint != effective.merge.seller_constraint}
 

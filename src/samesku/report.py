@@ -79,7 +79,9 @@ def _seller_check_html(check: dict[str, Any]) -> str:
         return ""
     line = (f"<p>Seller check: offers sharing a GTIN or model code come from one shop in "
             f"{check['same_shop_share']:.1%} of their pairs ({check['groups']} groups in the fit sample; "
-            f"limit {check['max_share']:.0%}). Seller constraint used: <b>{check['seller_constraint']}</b>.</p>")
+            f"limit {check['max_share']:.0%}); offers sharing a GTIN in {check.get('gtin_share', 0.0):.1%} "
+            f"({check.get('gtin_groups', 0)} groups; limit {check.get('max_gtin_share', 0.0):.0%}, deciding from 50 groups). "
+            f"Seller constraint used: <b>{check['seller_constraint']}</b>.</p>")
     if check.get("switched_off"):
         line = ("<p><b>Warning:</b> shops in this catalog list a product many times, so the one-listing-per-shop "
                 "constraint was switched off.</p>" + line)
