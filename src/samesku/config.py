@@ -101,13 +101,13 @@ class MergeConfig:
     # of 2-50 sampled offers with a seller) should rarely come from one shop (PriceRunner:
     # 3 % of a group's pairs on average; synthetic catalogs: < 1 %). Above this share (a
     # seller column holding a platform or a couple of sources, each listing a product many
-    # times: ~50 % with two values) the run switches the constraint off and says so in
-    # summary.json and the report; without the check such a catalog kept F1 0.08 instead
-    # of 0.81. 1.0 here and below disables the check.
+    # times: ~50 % with two values) the run switches the constraint off, its pair features
+    # read no seller, and it says so in summary.json and the report; without the check such
+    # a catalog kept F1 0.08 instead of 0.93. 1.0 here and below disables the check.
     seller_check_max_share: float = 0.25
     # Where at least 50 sampled groups share a GTIN, they alone decide, against this lower
     # share: a GTIN is one product (synthetic catalogs: 0.01 %; ten shops each holding a
-    # tenth of every product's offers: 10 %, F1 0.35 under the constraint, 0.92 without).
+    # tenth of every product's offers: 11 %, F1 0.35 under the constraint, 0.93 without).
     seller_check_max_gtin_share: float = 0.05
     # The guarded merge is a sequential strongest-first pass per connected component of
     # accepted edges, and chains of accepted edges make one component hold a large share of

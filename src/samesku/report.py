@@ -84,7 +84,7 @@ def _seller_check_html(check: dict[str, Any]) -> str:
             f"Seller constraint used: <b>{check['seller_constraint']}</b>.</p>")
     if check.get("switched_off"):
         line = ("<p><b>Warning:</b> shops in this catalog list a product many times, so the one-listing-per-shop "
-                "constraint was switched off.</p>" + line)
+                "constraint was switched off and pair features ignored the seller.</p>" + line)
     return line
 
 

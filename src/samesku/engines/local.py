@@ -30,6 +30,8 @@ from samesku.fitting import (
     group_sample_positions,
     sample_positions,
     seller_check_summary,
+    sellers_fail_check,
+    without_sellers,
 )
 from samesku.io import read_offers
 from samesku.keys.blocks import BlockStats
@@ -173,7 +175,10 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
         token_idf = TokenIdf.fit(sample)
         seller_style = SellerStyle.fit(sample)
         seller_check = check_sellers(sample)
-    arrays = encode_and_prepare(offers, encoder, token_idf, seller_style, config, timer)
+    # sellers that fail the check say nothing: pair features read no seller (the outputs keep it)
+    featured = without_sellers(offers) if sellers_fail_check(seller_check, config) else offers
+    arrays = encode_and_prepare(featured, encoder, token_idf, seller_style, config, timer)
+    del featured
     vectors = arrays.vectors
     with timer.step("placeholders"):
         placeholders = detect_placeholders(offers, vectors)

@@ -72,6 +72,8 @@ from samesku.fitting import (
     sample_hash,
     save_fitted,
     seller_check_summary,
+    sellers_fail_check,
+    without_sellers,
 )
 from samesku.io.columns import plan_columns, require_columns
 from samesku.io.parquet_reader import strings_of
@@ -230,9 +232,11 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
         seller_check = check_sellers(sample)
     prepared_schema = pa.schema(list(_arrow_schema(analysed)) + list(MATCH_SCHEMA))
 
+    no_sellers = sellers_fail_check(seller_check, config)   # sellers that fail the check say nothing
+
     def prepare(t: pa.Table) -> pa.Table:
         vectors = encoder.encode(encoder_texts(t))
-        arrays = arrays_to_table(prepare_offers(t, vectors, token_idf, seller_style))
+        arrays = arrays_to_table(prepare_offers(without_sellers(t) if no_sellers else t, vectors, token_idf, seller_style))
         for name in arrays.column_names:
             t = t.append_column(name, arrays.column(name))
         return t

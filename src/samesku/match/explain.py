@@ -14,6 +14,7 @@ from samesku import schema as S
 from samesku.config import Config
 from samesku.engines.local import encoder_texts
 from samesku.errors import InputError
+from samesku.fitting import without_sellers
 from samesku.keys.encoder import CharNgramEncoder
 from samesku.match.features import FEATURES, SellerStyle, TokenIdf, pair_features, prepare_offers
 from samesku.match.model import MatchModel
@@ -47,9 +48,11 @@ def explain_pair(run: str | Path, offer_a: str, offer_b: str, top: int = 12) -> 
         vectors[rows] = v
     idf = TokenIdf.load(run / "token_idf.npz") if (run / "token_idf.npz").exists() else None
     style = SellerStyle.load(run / "seller_style.npz") if (run / "seller_style.npz").exists() else None
+    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    if (summary.get("seller_check") or {}).get("sellers_ignored"):   # as the run's features read them
+        offers = without_sellers(offers)
     arrays = prepare_offers(offers, vectors, idf, style)
     model = MatchModel.load(run / "model.json")
-    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     config = Config.from_dict(summary.get("config", {}))
     x = pair_features(arrays, np.array([rows[0]]), np.array([rows[1]]))
     p_model = model.predict(x)
