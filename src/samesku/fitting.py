@@ -81,6 +81,7 @@ class SellerCheck:
         return None
 
     def to_dict(self) -> dict[str, float | int]:
+        """The figures, rounded, for summary.json."""
         return {"groups": self.groups, "same_shop_share": round(self.same_shop_share, 4),
                 "gtin_groups": self.gtin_groups, "gtin_share": round(self.gtin_share, 4)}
 

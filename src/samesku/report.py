@@ -74,7 +74,7 @@ def _plots(clusters: pa.Table, seconds: dict[str, float], pr_curve: list[dict[st
 
 
 def _seller_check_html(check: dict[str, Any]) -> str:
-    """The seller check's figures; a warning when it switched the seller constraint off."""
+    """The seller check's figures; a warning when it found that sellers say nothing."""
     if not check:
         return ""
     line = (f"<p>Seller check: offers sharing a GTIN or model code come from one shop in "
@@ -82,9 +82,10 @@ def _seller_check_html(check: dict[str, Any]) -> str:
             f"limit {check['max_share']:.0%}); offers sharing a GTIN in {check.get('gtin_share', 0.0):.1%} "
             f"({check.get('gtin_groups', 0)} groups; limit {check.get('max_gtin_share', 0.0):.0%}, deciding from 50 groups). "
             f"Seller constraint used: <b>{check['seller_constraint']}</b>.</p>")
-    if check.get("switched_off"):
-        line = ("<p><b>Warning:</b> shops in this catalog list a product many times, so the one-listing-per-shop "
-                "constraint was switched off and pair features ignored the seller.</p>" + line)
+    if check.get("sellers_ignored"):
+        done = "the one-listing-per-shop constraint was switched off and " if check.get("switched_off") else ""
+        line = ("<p><b>Warning:</b> shops in this catalog list a product many times, so "
+                f"{done}pair features ignored the seller.</p>" + line)
     return line
 
 
