@@ -100,6 +100,19 @@ def test_a_file_with_every_kind_of_bad_row_runs_and_counts_add_up(tmp_path):
     assert flags.get("price_unparsable") == 1 and flags.get("price_negative") == 1
 
 
+def test_malformed_image_hashes_never_crash_a_run_and_are_flagged(tmp_path):
+    # an image hash that is not 64 bits of hex once crashed placeholder detection
+    path = tmp_path / "h.csv"
+    rows = ["offer_id,title,seller,image_phash"]
+    hashes = ["zzzzzzzzzzzzzzzz", "A1B2C3D4E5F6071G", "ffff", "a1b2c3d4e5f60718", ""]
+    for i in range(60):
+        rows.append(f"{i},samsung galaxy s{i % 7} {32 * (1 + i % 3)}gb black,shop{i % 5},{hashes[i % 5]}")
+    path.write_text("\n".join(rows) + "\n")
+    summary = cluster([path], tmp_path / "run", Config())
+    assert summary["input_rows"] == 60 == summary["assigned"] + summary["rejected"]
+    assert summary["flags"].get("image_phash_invalid") == 36
+
+
 def test_cli_cluster_and_evaluate_print_metrics(tmp_path):
     catalog = tmp_path / "c.csv"
     write_catalog(catalog, 800, seed=3)

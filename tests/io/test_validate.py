@@ -88,3 +88,21 @@ def test_interleaving_is_exact_when_hints_are_exact() -> None:
 
 def test_unique_names_fills_blanks_and_separates_repeats() -> None:
     assert unique_names(["a", "", "a", " ", "a_2"]) == ["a", "column_2", "a_2", "column_4", "a_2_2"]
+
+
+def test_image_hashes_are_normalised_and_malformed_ones_nulled_and_flagged() -> None:
+    from samesku.io.validate import finish_offers
+
+    raw = ["A1B2C3D4E5F60718", " 0xa1b2c3d4e5f60718 ", "zzzzzzzzzzzzzzzz", "a1b2c3d4e5f6071", "", None, "a1b2" * 8]
+    n = len(raw)
+    columns = {c: pa.array([None] * n, pa.string()) for c in schema.CANONICAL_COLUMNS}
+    columns[schema.OFFER_ID] = pa.array([str(i) for i in range(n)])
+    columns[schema.TITLE] = pa.array(["t"] * n)
+    columns[schema.IMAGE_PHASH] = pa.array(raw, pa.string())
+    columns[schema.ROW_NUMBER] = pa.array(range(n), pa.int64())
+    columns[schema.SOURCE_FILE] = pa.array(["f"] * n)
+    out = finish_offers(pa.table(columns), [])
+    assert out.column(schema.IMAGE_PHASH).to_pylist() == [
+        "a1b2c3d4e5f60718", "a1b2c3d4e5f60718", None, None, None, None, None]
+    flagged = ["image_phash_invalid" in f for f in out.column(schema.FLAGS).to_pylist()]
+    assert flagged == [False, False, True, True, False, False, True]

@@ -30,6 +30,7 @@ MALFORMED_JSON = "malformed_json"
 # Flags set on kept rows.
 PRICE_UNPARSABLE = "price_unparsable"
 PRICE_NEGATIVE = "price_negative"
+IMAGE_PHASH_INVALID = "image_phash_invalid"
 
 
 class RawReject(NamedTuple):

@@ -10,8 +10,10 @@ A row is rejected, with the first reason that applies:
 
 The ``raw`` of such a row is a JSON object of its non-null fields as read, so nothing
 is lost. Kept rows get their price parsed (:mod:`samesku.io.price`), with
-``price_unparsable`` / ``price_negative`` in ``flags``; blank optional text fields
-become null. Offer ids and titles are kept exactly as read.
+``price_unparsable`` / ``price_negative`` in ``flags``; an image hash is lower-cased
+(``0x`` dropped) and, unless it then reads as 64 bits of hex, nulled with
+``image_phash_invalid`` in ``flags``; blank optional text fields become null. Offer ids
+and titles are kept exactly as read.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from samesku.io.parsed import (
     DUPLICATE_OFFER_ID,
     EMPTY_OFFER_ID,
     EMPTY_TITLE,
+    IMAGE_PHASH_INVALID,
     PRICE_NEGATIVE,
     PRICE_UNPARSABLE,
     TITLE_TOO_LONG,
@@ -171,6 +174,19 @@ def flags_column(masks: dict[str, np.ndarray], n: int) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
+def _image_hashes(values: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
+    """64-bit image hashes as 16 lower-case hex digits; anything else null, and flagged.
+
+    Every stage reads the hash as 16 hex digits (band keys, Hamming distance, placeholder
+    detection), so one malformed value must not reach them: it crashed the run before.
+    """
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(values.combine_chunks()))
+    text = pc.replace_substring_regex(text, r"^0x", "")
+    ok = _np_bool(pc.fill_null(pc.match_substring_regex(text, r"^[0-9a-f]{16}$"), False))
+    blank = _np_bool(pc.fill_null(pc.equal(text, ""), True))
+    return pc.if_else(pa.array(ok), text, pa.scalar(None, pa.string())), ~ok & ~blank
+
+
 def finish_offers(table: pa.Table, passthrough: list[str]) -> pa.Table:
     """Give valid rows their final types, flags and column order.
 
@@ -195,6 +211,8 @@ def finish_offers(table: pa.Table, passthrough: list[str]) -> pa.Table:
             masks[PRICE_NEGATIVE] = _np_bool(parsed.negative)
         elif name in schema.REQUIRED_COLUMNS:
             columns[name] = column
+        elif name == schema.IMAGE_PHASH:
+            columns[name], masks[IMAGE_PHASH_INVALID] = _image_hashes(column)
         else:
             blank = _blank(column)
             columns[name] = (
