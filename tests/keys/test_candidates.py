@@ -66,3 +66,17 @@ def test_a_catalog_of_mostly_weak_offers_gets_fewer_extra_neighbours_per_weak_of
     assert weak_neighbours(100, 1_000, cfg) == 100         # at the cap
     assert weak_neighbours(1_000, 1_000, cfg) == 28        # all weak: the extra work of 10 % of offers
     assert weak_neighbours(500, 1_000, cfg) == 36
+
+
+def test_default_first_stage_pairs_offers_whose_titles_differ_but_image_hashes_nearly_agree():
+    titles = ["sepatu lari pria hitam ukuran 42", "men running shoes black size 42", *FILLER]
+    offers = _analysed(titles)
+    hashes = ["a1b2c3d4e5f60718", "a1b2c3d4e5f60719", *(f"{i * 7919:016x}" for i in range(len(FILLER)))]
+    offers = offers.append_column(S.IMAGE_PHASH, pa.array(hashes))
+    texts = encoder_texts(offers)
+    vectors = CharNgramEncoder().fit(texts).encode(texts)
+    first = BlockingConfig().stages[0]
+    cand = stage_candidates(offers, vectors, first, np.arange(len(titles)), BlockingConfig())
+    assert [0, 1] in cand.pairs.tolist()
+    without = tuple(f for f in first if f != "phash")
+    assert [0, 1] not in stage_candidates(offers, vectors, without, np.arange(len(titles)), BlockingConfig()).pairs.tolist()
