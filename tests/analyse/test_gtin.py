@@ -39,3 +39,10 @@ def test_gtin_column_written_in_groups_is_joined() -> None:
 
 def test_same_gtin_in_title_and_column_is_reported_once() -> None:
     assert extract_gtins("JAN:4909411084905", "4909411084905") == ["04909411084905"]
+
+
+def test_gtin_column_mangled_by_a_spreadsheet_is_read_back() -> None:
+    assert extract_gtins(None, "4.006381333931E+12") == ["04006381333931"]
+    assert extract_gtins(None, "4006381333931.0") == ["04006381333931"]
+    assert extract_gtins(None, "36000291452") == ["00036000291452"]   # UPC stored as a number
+    assert extract_gtins(None, "4.00638E+12") == []   # digits the notation lost stay lost

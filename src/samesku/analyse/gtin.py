@@ -20,6 +20,24 @@ _KEYWORD_RE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_RE = re.compile(r"[^0-9]+")
+# what spreadsheets make of a GTIN column: 4.00638E+12 notation, a trailing .0
+_SCIENTIFIC_RE = re.compile(r"^\s*(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})\s*$")
+_FLOAT_RE = re.compile(r"^\s*(\d+)[.,]0+\s*$")
+
+
+def _spreadsheet_number(value: str) -> str:
+    """``4.006381333931E+12`` -> ``4006381333931``, ``4006381333931.0`` -> ``4006381333931``.
+
+    A GTIN column that went through a spreadsheet or a float dtype arrives so; splitting it
+    on the non-digits took ``006381333931`` for a UPC. Digits the notation lost stay lost:
+    the check digit then rejects the code.
+    """
+    m = _SCIENTIFIC_RE.match(value)
+    if m:
+        lead, frac, exp = m.group(1), m.group(2) or "", int(m.group(3))
+        return (lead + frac[:exp]).ljust(exp + 1, "0") if len(frac) <= exp else value
+    m = _FLOAT_RE.match(value)
+    return m.group(1) if m else value
 
 
 def normalise_gtin(code: str) -> str | None:
@@ -50,9 +68,11 @@ def extract_gtins(title: str | None, gtin_field: str | None = None) -> list[str]
     """
     found: dict[str, None] = {}
     if gtin_field:
+        gtin_field = _spreadsheet_number(gtin_field)
         for part in _SPLIT_RE.split(gtin_field):
             if part:
-                gtin = normalise_gtin(part)
+                # a UPC or EAN stored as a number lost its leading zeros
+                gtin = normalise_gtin(part.zfill(12) if 9 <= len(part) <= 11 else part)
                 if gtin:
                     found[gtin] = None
         if not found:
