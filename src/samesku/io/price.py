@@ -16,7 +16,8 @@ Accepted forms (surrounding whitespace ignored):
   3. dot thousands groups, optional comma decimals: ``12.900``, ``1.299,00``;
   4. dot decimals: ``19.99``, ``0.125``;
   5. comma decimals: ``19,99``;
-  6. exponent form: ``1e5``, ``1.5E-3``.
+  6. exponent form: ``1e5``, ``1.5E-3``;
+  7. Indian grouping (lakh, crore), optional dot decimals: ``1,29,999``, ``12,34,567.50``.
 
   Thousands groups need a first group of 1-3 digits not starting with 0 and groups of
   exactly three digits, so one separator followed by exactly three digits is a
@@ -53,6 +54,7 @@ _RULES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (r"^[0-9]+\.[0-9]+$", ()),
     (r"^[0-9]+,[0-9]+$", ((",", "."),)),
     (r"^[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+$", ()),
+    (r"^[1-9][0-9]?(?:,[0-9]{2})+,[0-9]{3}(?:\.[0-9]+)?$", ((",", ""),)),
 )
 
 
