@@ -56,6 +56,7 @@ class BlockingConfig:
     embedding_within_category: bool = True  # search title neighbours inside the category only
     sighash_bits: int = 16     # bits of the quantised embedding hash ("sighash") key
     phash_bands: int = 4       # bands of the 64-bit image hash; Hamming <= bands-1 always collides
+    phash_max_distance: int = 10  # band-mates whose whole hashes differ in more bits met by chance: no pair
     max_keys_per_entity: int = 8  # cap per family so a title with 40 codes cannot explode work
 
 
@@ -183,6 +184,8 @@ class Config:
             raise ConfigError("merge.max_component must be 0 (no cap) or at least 2")
         if not 0.0 <= self.match.threshold <= 1.0:
             raise ConfigError("match.threshold must be in [0, 1]")
+        if not 0 <= self.blocking.phash_max_distance <= 64:
+            raise ConfigError("blocking.phash_max_distance must be in [0, 64] (64 keeps every band-mate)")
         return self
 
 

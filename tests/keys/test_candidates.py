@@ -80,3 +80,16 @@ def test_default_first_stage_pairs_offers_whose_titles_differ_but_image_hashes_n
     assert [0, 1] in cand.pairs.tolist()
     without = tuple(f for f in first if f != "phash")
     assert [0, 1] not in stage_candidates(offers, vectors, without, np.arange(len(titles)), BlockingConfig()).pairs.tolist()
+
+
+def test_image_hash_band_mates_far_apart_in_the_whole_hash_are_no_pair():
+    titles = ["kaos polos hitam", "black plain t-shirt", "black plain t-shirt cotton", *FILLER]
+    offers = _analysed(titles)
+    # offer 2 shares offer 0's first 16-bit band by chance; its other 48 bits differ (Hamming 48)
+    hashes = ["a1b2c3d4e5f60718", "a1b2c3d4e5f60719", "a1b23c2b1a09f8e7", *(f"{i * 7919:016x}" for i in range(len(FILLER)))]
+    offers = offers.append_column(S.IMAGE_PHASH, pa.array(hashes))
+    vectors = CharNgramEncoder().fit(encoder_texts(offers)).encode(encoder_texts(offers))
+    pairs = stage_candidates(offers, vectors, ("phash",), np.arange(len(titles)), BlockingConfig()).pairs.tolist()
+    assert [0, 1] in pairs and [0, 2] not in pairs and [1, 2] not in pairs
+    loose = stage_candidates(offers, vectors, ("phash",), np.arange(len(titles)), BlockingConfig(phash_max_distance=64))
+    assert [0, 2] in loose.pairs.tolist()

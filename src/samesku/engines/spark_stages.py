@@ -27,7 +27,7 @@ from samesku.keys.blocks import (
     split_heavy_keys,
 )
 from samesku.keys.candidates import excludes_same_seller, weak_neighbours, weak_offers
-from samesku.keys.families import FAMILIES
+from samesku.keys.families import FAMILIES, PAIR_CHECKS
 from samesku.match.features import (
     MATCH_COLUMNS,
     PROFILE_COLUMNS,
@@ -69,6 +69,25 @@ def _centroids(labelled: Any, n_buckets: int) -> Any:
     schema = pa.schema([("_label", pa.int64()), ("_cvec", pa.binary())])
     return labelled.select(S.ROW_NUMBER, "_label", "m_vectors").withColumn("_bucket", F.col("_label") % n_buckets) \
         .groupBy("_bucket").applyInArrow(lambda t: fn(t).cast(schema), _ddl(schema))
+
+
+def _checked_pairs(pairs: Any, prepared: Any, fam: str, bc: Any, schema: pa.Schema) -> Any:
+    """The family's block pairs that pass its pair check (``keys.families.PAIR_CHECKS``), run per batch
+    on the two offers' columns the check reads."""
+    from pyspark.sql import functions as F
+
+    check, columns = PAIR_CHECKS[fam]
+    side = {x: prepared.select(F.col(S.ROW_NUMBER).alias(x), *[F.col(c).alias(f"{x}_{c}") for c in columns]) for x in "ab"}
+    joined = pairs.join(side["a"], "a").join(side["b"], "b")
+
+    def fn(t: pa.Table) -> pa.Table:
+        m = t.num_rows
+        offers = pa.table({c: pa.concat_arrays([t.column(f"a_{c}").combine_chunks(), t.column(f"b_{c}").combine_chunks()])
+                           for c in columns})
+        keep = check(offers, np.stack([np.arange(m), np.arange(m, 2 * m)], axis=1), bc) if m else np.zeros(0, bool)
+        return t.select(schema.names).filter(pa.array(keep, pa.bool_()))
+
+    return _map(joined, fn, schema)
 
 
 def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ...], config: Config,
@@ -159,6 +178,9 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
                          "b": pa.array(np.maximum(a, b)), "sim": pa.array(sims, pa.float32())}).cast(block_schema)
 
     blocked = ents.groupBy("fam", "key").applyInArrow(block_fn, _ddl(block_schema)).dropDuplicates(["fam", "a", "b"])
+    for fam in (f for f in families if f in PAIR_CHECKS):
+        blocked = blocked.filter(F.col("fam") != fam).unionByName(_checked_pairs(blocked.filter(F.col("fam") == fam),
+                                                                                 prepared, fam, bc, block_schema))
     blocked = work.save(blocked, "blocked")
     emb = blocked.filter(F.col("fam") == "embedding")
     both = emb.select("a", "b", "sim").unionByName(emb.select(F.col("b").alias("a"), F.col("a").alias("b"), "sim"))

@@ -22,7 +22,7 @@ from samesku.analyse.placeholders import Placeholders
 from samesku.config import BlockingConfig, Config
 from samesku.keys.blocks import BlockStats, block_pairs, canonical_pairs, encode_keys
 from samesku.keys.codebook import Codebook
-from samesku.keys.families import FAMILIES, KeyRows
+from samesku.keys.families import FAMILIES, PAIR_CHECKS, KeyRows
 from samesku.keys.sketches import CountMinSketch, TokenCounts
 
 
@@ -192,6 +192,8 @@ def stage_candidates(
         pairs = reps[pairs] if len(pairs) else np.empty((0, 2), dtype=np.int64)
         if len(pairs):
             pairs = pairs[cluster_of[pairs[:, 0]] != cluster_of[pairs[:, 1]]]
+        if len(pairs) and fam in PAIR_CHECKS:
+            pairs = pairs[PAIR_CHECKS[fam][0](offers, pairs, config)]
         st.pairs = len(pairs)
         st.seconds = time.perf_counter() - started
         parts.append(pairs)
