@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
+from samesku._arrays import hex64
 
 if TYPE_CHECKING:
     from samesku.match.features import OfferArrays
@@ -113,6 +114,7 @@ def mask_placeholders(arrays: OfferArrays, placeholders: Placeholders) -> OfferA
         bad = _hash_strings(pa.array(sorted(placeholders.gtins), pa.string()))
         arrays.gtins[np.isin(arrays.gtins, bad)] = -1
     if placeholders.phashes:
-        bad_h = np.array([int(h, 16) for h in placeholders.phashes if len(h) == 16], dtype=np.uint64)
+        values, valid = hex64(pa.array(sorted(placeholders.phashes), pa.string()))
+        bad_h = values[valid]
         arrays.has_phash[np.isin(arrays.phash, bad_h)] = False
     return arrays

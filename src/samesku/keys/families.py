@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
-from samesku._arrays import unique_int
+from samesku._arrays import hex64, unique_int
 from samesku.analyse.codes import is_code_token, spec_pattern, spec_words
 from samesku.analyse.placeholders import Placeholders
 from samesku.config import BlockingConfig
@@ -295,18 +295,6 @@ def phash_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, bands: int 
     return np.asarray(rows_l, dtype=np.int64), np.asarray(keys_l, dtype=object)
 
 
-def image_hashes(offers: pa.Table, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(uint64 hash, has hash) of the given offer rows; validation left only 16 lower-case hex digits or null."""
-    col = pc.take(offers.column(S.IMAGE_PHASH).combine_chunks(), pa.array(rows, pa.int64()))
-    has = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
-    text = pc.fill_null(col, "0" * 16).to_pylist()
-    digits = np.frombuffer("".join(text).encode("ascii"), dtype=np.uint8).reshape(-1, 16) if len(text) else \
-        np.zeros((0, 16), np.uint8)
-    nibbles = np.where(digits >= ord("a"), digits - (ord("a") - 10), digits - ord("0")).astype(np.uint64)
-    shifts = np.arange(60, -1, -4, dtype=np.uint64)
-    return np.bitwise_or.reduce(nibbles << shifts, axis=1) if len(text) else np.zeros(0, np.uint64), has
-
-
 def near_image_pairs(offers: pa.Table, pairs: np.ndarray, max_distance: int) -> np.ndarray:
     """Which band-mates' full image hashes are within ``max_distance`` bits.
 
@@ -317,7 +305,7 @@ def near_image_pairs(offers: pa.Table, pairs: np.ndarray, max_distance: int) -> 
     if len(pairs) == 0:
         return np.zeros(0, dtype=bool)
     rows, inverse = np.unique(pairs, return_inverse=True)
-    h, has = image_hashes(offers, rows)
+    h, has = hex64(pc.take(offers.column(S.IMAGE_PHASH).combine_chunks(), pa.array(rows, pa.int64())))
     a, b = inverse.reshape(pairs.shape).T
     return has[a] & has[b] & (np.bitwise_count(h[a] ^ h[b]) <= max_distance)
 

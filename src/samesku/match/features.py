@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from samesku import schema as S
-from samesku._arrays import unique_int, unique_int_inverse
+from samesku._arrays import hex64, unique_int, unique_int_inverse
 from samesku.analyse._resources import fold, load_units, read_tsv
 from samesku.keys.families import normalised_code_lists
 
@@ -470,16 +470,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
     colors, _, _ = _list_matrix(_column(offers, S.COLORS, pa.list_(pa.string())), _SETS, n)
     variants, _, _ = _list_matrix(_column(offers, S.VARIANT, pa.list_(pa.string())), _SETS, n)
 
-    phash_col = _column(offers, S.IMAGE_PHASH, pa.string()).to_pylist()
-    phash = np.zeros(n, dtype=np.uint64)
-    has_phash = np.zeros(n, dtype=bool)
-    for i, h in enumerate(phash_col):
-        if h and len(h) == 16:
-            try:
-                phash[i] = np.uint64(int(h, 16))
-                has_phash[i] = True
-            except ValueError:
-                pass
+    phash, has_phash = hex64(_column(offers, S.IMAGE_PHASH, pa.string()))
 
     def _num(name: str) -> np.ndarray:
         col = _column(offers, name, pa.float64()).cast(pa.float64())
