@@ -183,6 +183,16 @@ def test_a_shared_name_followed_by_different_model_names_is_a_slot_conflict():
     assert specs[0, COL["slot_conflict"]] == 0 and capacity[0, COL["slot_conflict"]] == 0
 
 
+def test_a_model_number_with_a_letter_and_a_series_letter_fill_slots_but_measures_do_not():
+    # "6s" is a model after one digit, not a measure; "x" leads the name in "fujifilm x t3"
+    iphone = _pair({"title": "iphone 6s 32gb space grey"}, {"title": "iphone 6 32gb space grey"})
+    series = _pair({"title": "fujifilm x e3 body silver"}, {"title": "fujifilm x t3 body silver"})
+    resolution = _pair({"title": "lg oled 4k tv"}, {"title": "lg oled 8k tv"})
+    weight = _pair({"title": "coffee beans 500g"}, {"title": "coffee beans 250g"})
+    assert iphone[0, COL["slot_conflict"]] == 1 and series[0, COL["slot_conflict"]] == 1
+    assert resolution[0, COL["slot_conflict"]] == 0 and weight[0, COL["slot_conflict"]] == 0
+
+
 def test_token_padding_never_matches_a_real_token_or_a_missing_join():
     from samesku.match.features import _token_keys
 

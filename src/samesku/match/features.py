@@ -379,20 +379,36 @@ def _token_flags(tokens: pa.ListArray, n: int, flags: pa.Array) -> np.ndarray:
     return mat
 
 
+@cache
+def _measure_pattern() -> str:
+    """RE2 pattern of a measure token: a number joined to letters (``64gb``, ``3.4ghz``, ``500g``, ``4k``).
+
+    One letter after one digit is a measure only for ``k`` (``4k``): ``6s``, ``7t``, ``5g``,
+    ``80d`` name models (``iphone 6s``, ``oneplus 7t``, ``eos 80d``) as often as measures, so a
+    one-letter unit counts after a decimal or a number of two or more digits (``500g``, ``12m``).
+    """
+    units = {u.surface for u in load_units() if u.surface.isascii() and u.surface.isalpha()} | set(_SPEC_UNITS)
+    letters = "".join(sorted(u for u in units if len(u) == 1))
+    return rf"^(\d+(\.\d+)?[^\W\d_]{{2,}}|(\d{{2,}}|\d+\.\d+)[{letters}]|\d+k)$"
+
+
 def _model_tokens(flat: pa.Array) -> pa.Array:
     """Per token: can it name a model in a series — a short token with a digit that is not a
-    measure (``8``, ``xa2``, ``8356``, ``gh5``; not ``64gb``), one letter (``x``), or a
+    measure (``8``, ``xa2``, ``8356``, ``gh5``, ``6s``; not ``64gb``), one letter (``x``), or a
     model-line modifier (``plus``, ``lite``)."""
     length = pc.utf8_length(flat)
-    measure = pc.match_substring_regex(flat, r"^\d+(\.\d+)?[^\W\d_]+$")
+    measure = pc.match_substring_regex(flat, _measure_pattern())
     digit_short = pc.and_(pc.and_(pc.match_substring_regex(flat, r"\d"), pc.less_equal(length, 5)), pc.invert(measure))
     letter = pc.and_(pc.equal(length, 1), pc.match_substring_regex(flat, r"^[^\W\d_]$"))
     return pc.or_(pc.or_(digit_short, letter), pc.is_in(flat, _modifiers()))
 
 
 def _name_tokens(flat: pa.Array) -> pa.Array:
-    """Per token: can it lead a model name — a word of three or more letters (``iphone``, ``opteron``)."""
-    return pc.and_(pc.greater_equal(pc.utf8_length(flat), 3), pc.match_substring_regex(flat, r"^[^\W\d_]+$"))
+    """Per token: can it lead a model name — a word of three or more letters (``iphone``, ``opteron``)
+    or a series letter (``x`` in ``fujifilm x t3``)."""
+    length = pc.utf8_length(flat)
+    letters = pc.match_substring_regex(flat, r"^[^\W\d_]+$")
+    return pc.and_(pc.or_(pc.greater_equal(length, 3), pc.equal(length, 1)), letters)
 
 
 def _token_joins(tokens: pa.ListArray, n: int) -> tuple[np.ndarray, np.ndarray]:
