@@ -88,3 +88,4 @@ def test_codes_are_related_when_one_contains_the_other_or_only_a_letter_suffix_d
     assert not codes_related("CBNPBS4858", "CBNPBS3756")      # digits differ: a sibling
     assert not codes_related("WMAQF641P", "WMAQB641PUK")      # a letter before the digits differs
     assert not codes_related("MQ8N2BA", "MQ8L2BA")
+    assert not codes_related("MC28H5013AW", "MC28H5013AK")    # one letter apart: a colour sibling

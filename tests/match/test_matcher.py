@@ -52,6 +52,20 @@ def test_related_model_codes_are_not_vetoed_but_unrelated_ones_are():
     assert apply_vetoes(np.array([0.9], np.float32), unrelated, cfg)[1][0] == "model_code"
 
 
+def test_model_codes_one_character_apart_are_vetoed_as_siblings():
+    colour = _pair({"title": "samsung mc28h5013aw white", "codes": ["MC28H5013AW"]},
+                   {"title": "samsung mc28h5013aw white", "codes": ["MC28H5013AK"]})
+    size = _pair({"title": "samsung qe55q7fn", "codes": ["QE55Q7FN"]}, {"title": "samsung qe55q7fn", "codes": ["QE65Q7FN"]})
+    suffix = _pair({"title": "samsung qe65q7fn", "codes": ["QE65Q7FN"]}, {"title": "samsung qe65q7fna", "codes": ["QE65Q7FNA"]})
+    short = _pair({"title": "core i5", "codes": ["I5"]}, {"title": "core i7", "codes": ["I7"]})
+    cfg = MatchConfig()
+    assert colour[0, COL["code_substitution"]] == 1 and size[0, COL["code_substitution"]] == 1
+    assert apply_vetoes(np.array([0.99], np.float32), colour, cfg)[1][0] == "model_code"
+    assert apply_vetoes(np.array([0.99], np.float32), size, cfg)[1][0] == "model_code"
+    assert suffix[0, COL["code_substitution"]] == 0 and apply_vetoes(np.array([0.99], np.float32), suffix, cfg)[1][0] == ""
+    assert short[0, COL["code_substitution"]] == 0
+
+
 def test_vetoes_can_be_switched_off():
     x = _pair({"title": "a", "count": 2}, {"title": "a", "count": 3})
     p, veto, _ = apply_vetoes(np.array([0.9], np.float32), x, MatchConfig(veto_count=False))

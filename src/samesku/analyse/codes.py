@@ -155,12 +155,16 @@ def codes_related(a: str, b: str) -> bool:
     ``QE55Q6FNATXXU``) or when they agree up to and including their last digits and differ
     only in a trailing letter suffix (``KD55XF8096BU`` / ``KD55XF8096BAEP``: a region or
     colour suffix). Codes that differ in a digit or in a letter before one
-    (``CBNPBS4858`` / ``CBNPBS3756``, ``WMAQF641P`` / ``WMAQB641PUK``) are siblings. On
+    (``CBNPBS4858`` / ``CBNPBS3756``, ``WMAQF641P`` / ``WMAQB641PUK``) are siblings, and so
+    are codes of one length (five or more) that differ in one place (``MC28H5013AW`` /
+    ``MC28H5013AK``: 98.9 % of such PriceRunner candidate pairs are two products). On
     PriceRunner's candidate pairs with codes on both sides and none shared, 59 % of
     contained pairs and 2-4 % of suffix pairs are one product, the rest 0.2-0.7 %.
     """
     if a in b or b in a:
         return True
+    if len(a) == len(b) >= 5 and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return False   # one character apart: a sibling (colour letter, size, generation), see match.features
     n = 0
     for x, y in zip(a, b, strict=False):  # the shorter code bounds the shared prefix
         if x != y:

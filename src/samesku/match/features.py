@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Hamming
 
 from samesku import schema as S
 from samesku._arrays import hex64, unique_int, unique_int_inverse
@@ -55,6 +56,7 @@ FEATURES: tuple[str, ...] = (
     "code_ratio",
     "code_partial",
     "code_in_other_title",  # a's code inside b's title with separators removed (or b's in a's)
+    "code_substitution",    # codes of one length (>= 5) that differ in exactly one place ("mc28h5013aw" / "...ak")
     "gtin_both",
     "gtin_overlap",
     "brand_state",          # nan missing, 1 agree, 0 conflict
@@ -82,7 +84,7 @@ FEATURES: tuple[str, ...] = (
 MONOTONE: dict[str, int] = {
     "cosine": 1, "ratio": 1, "idf_jaccard": 1,
     "unmatched_idf_max": -1, "unmatched_idf_min": -1, "number_jaccard": 1, "number_unmatched": -1,
-    "code_overlap": 1, "code_ratio": 1, "code_partial": 1, "code_in_other_title": 1, "gtin_overlap": 1, "brand_state": 1,
+    "code_overlap": 1, "code_ratio": 1, "code_partial": 1, "code_in_other_title": 1, "code_substitution": -1, "gtin_overlap": 1, "brand_state": 1,
     "category_state": 1, "count_state": 1, "amount_state": 1, "amount_log_ratio": -1,
     "unit_price_log_ratio": -1, "price_log_ratio": -1, "color_state": 1, "variant_state": 1,
     "phash_distance": -1, "seller_same": -1, "coverage_min": 1, "coverage_max": 1,
@@ -93,6 +95,8 @@ MONOTONE: dict[str, int] = {
 _TOKENS = 24   # tokens per title kept for the IDF overlap (longer titles are truncated)
 _SETS = 6      # values per offer kept for code / gtin / colour / variant / number sets
 _JOINS = 8     # joined adjacent token pairs per title (those holding a digit; see _token_joins)
+#: Shortest code length at which one differing character makes two codes siblings (``i5`` / ``i7`` are names).
+SUBSTITUTION_MIN_LEN = 5
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -770,6 +774,16 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     cp = process.cpdist(pa_, pb_, scorer=fuzz.partial_ratio, workers=workers) / 100.0
     out[:, col["code_ratio"]] = np.where(both, cr, np.nan)
     out[:, col["code_partial"]] = np.where(both, cp, np.nan)
+    # one character apart is a sibling, not a spelling: on PriceRunner's candidate pairs whose
+    # longest codes have one length and differ in one place, 98.9 % are different products
+    # (colour letters, sizes, generations), yet their partial similarity is as high as a suffix's
+    same_len = both & (arrays.code_len[a] == arrays.code_len[b]) & (arrays.code_len[a] >= SUBSTITUTION_MIN_LEN)
+    sub = np.zeros(m, dtype=np.float32)
+    idx = np.flatnonzero(same_len)
+    if len(idx):
+        sub[idx] = process.cpdist(arrays.primary_code[a[idx]].tolist(), arrays.primary_code[b[idx]].tolist(),
+                                  scorer=Hamming.distance, workers=workers) == 1
+    out[:, col["code_substitution"]] = np.where(both, sub, np.nan)
 
     # shops split codes with spaces ("kd 55xe9005"): look for each code in the other title
     long_a, long_b = arrays.code_len[a] >= 4, arrays.code_len[b] >= 4

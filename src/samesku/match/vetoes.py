@@ -10,7 +10,8 @@ from samesku.match.features import FEATURES
 _COL = {name: i for i, name in enumerate(FEATURES)}
 
 #: Below this partial similarity two model codes are "clearly" different
-#: (``RX9`` vs ``RX9-1-SGM`` is 1.0, ``MQ8N2BA`` vs ``MQ8L2BA`` ~0.86, unrelated codes < 0.7).
+#: (``RX9`` vs ``RX9-1-SGM`` is 1.0, ``MQ8N2BA`` vs ``MQ8L2BA`` ~0.86, unrelated codes < 0.7);
+#: so are codes of one length that differ in one place (``MQ8N2BA`` / ``MQ8L2BA``: ``code_substitution``).
 CODE_CONFLICT_BELOW = 0.75
 
 
@@ -28,7 +29,7 @@ def veto_masks(features: np.ndarray, config: MatchConfig) -> dict[str, np.ndarra
         masks["model_code"] = (
             (f[:, _COL["code_both"]] == 1)
             & (f[:, _COL["code_overlap"]] == 0)
-            & (f[:, _COL["code_partial"]] < CODE_CONFLICT_BELOW)
+            & ((f[:, _COL["code_partial"]] < CODE_CONFLICT_BELOW) | (f[:, _COL["code_substitution"]] == 1))
         )
     return masks
 
