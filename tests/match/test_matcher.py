@@ -203,8 +203,10 @@ def test_a_model_number_with_a_letter_and_a_series_letter_fill_slots_but_measure
     series = _pair({"title": "fujifilm x e3 body silver"}, {"title": "fujifilm x t3 body silver"})
     resolution = _pair({"title": "lg oled 4k tv"}, {"title": "lg oled 8k tv"})
     weight = _pair({"title": "coffee beans 500g"}, {"title": "coffee beans 250g"})
+    pack = _pair({"title": "트레비 340ml x 20병"}, {"title": "트레비 340ml x 20"})   # the x of a purchase condition
     assert iphone[0, COL["slot_conflict"]] == 1 and series[0, COL["slot_conflict"]] == 1
     assert resolution[0, COL["slot_conflict"]] == 0 and weight[0, COL["slot_conflict"]] == 0
+    assert pack[0, COL["slot_conflict"]] == 0
 
 
 def test_token_padding_never_matches_a_real_token_or_a_missing_join():

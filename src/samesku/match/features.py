@@ -390,10 +390,11 @@ def _measure_pattern() -> str:
     One letter after one digit is a measure only for ``k`` (``4k``): ``6s``, ``7t``, ``5g``,
     ``80d`` name models (``iphone 6s``, ``oneplus 7t``, ``eos 80d``) as often as measures, so a
     one-letter unit counts after a decimal or a number of two or more digits (``500g``, ``12m``).
+    A number with a counter of another script is a measure too (``30알``, ``6缶``).
     """
     units = {u.surface for u in load_units() if u.surface.isascii() and u.surface.isalpha()} | set(_SPEC_UNITS)
     letters = "".join(sorted(u for u in units if len(u) == 1))
-    return rf"^(\d+(\.\d+)?[^\W\d_]{{2,}}|(\d{{2,}}|\d+\.\d+)[{letters}]|\d+k)$"
+    return rf"^(\d+(\.\d+)?[^\W\d_]{{2,}}|(\d{{2,}}|\d+\.\d+)[{letters}]|\d+k|\d+(\.\d+)?[^\x00-\x7f]+)$"
 
 
 def _model_tokens(flat: pa.Array) -> pa.Array:
@@ -407,12 +408,18 @@ def _model_tokens(flat: pa.Array) -> pa.Array:
     return pc.or_(pc.or_(digit_short, letter), pc.is_in(flat, _modifiers()))
 
 
-def _name_tokens(flat: pa.Array) -> pa.Array:
-    """Per token: can it lead a model name — a word of three or more letters (``iphone``, ``opteron``)
-    or a series letter (``x`` in ``fujifilm x t3``)."""
-    length = pc.utf8_length(flat)
-    letters = pc.match_substring_regex(flat, r"^[^\W\d_]+$")
-    return pc.and_(pc.or_(pc.greater_equal(length, 3), pc.equal(length, 1)), letters)
+def _name_tokens(tokens: pa.ListArray) -> pa.Array:
+    """Per flattened token: can it lead a model name — a word of three or more letters
+    (``iphone``, ``opteron``), or a series letter right after such a word (``x`` in ``fujifilm x t3``;
+    not the ``x`` of a purchase condition, ``340ml x 24``)."""
+    flat = pc.list_flatten(tokens)
+    length = np.asarray(pc.utf8_length(flat).to_numpy(zero_copy_only=False))
+    letters = np.asarray(pc.match_substring_regex(flat, r"^[^\W\d_]+$").to_numpy(zero_copy_only=False), dtype=bool)
+    word = letters & (length >= 3)
+    parents = pc.list_parent_indices(tokens).to_numpy()
+    after_word = np.zeros(len(word), dtype=bool)
+    after_word[1:] = word[:-1] & (parents[1:] == parents[:-1])
+    return pa.array(word | (letters & (length == 1) & after_word))
 
 
 def _token_joins(tokens: pa.ListArray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -472,7 +479,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
     token_modifier = _token_flags(tokens, n, pc.is_in(flat_tokens, _modifiers()))
     token_join, token_join_pos = _token_joins(tokens, n)
     token_model = _token_flags(tokens, n, _model_tokens(flat_tokens))
-    token_name = _token_flags(tokens, n, _name_tokens(flat_tokens))
+    token_name = _token_flags(tokens, n, _name_tokens(tokens))
     token_idf = idf.lookup(token_hash)
 
     numbers_list = pa.array([[_number(x) for x in _NUMBER_RE.findall(t)] for t in titles.tolist()], type=pa.list_(pa.string()))
