@@ -147,6 +147,10 @@ def extract_model_codes(text: str) -> list[str]:
 
 _LAST_DIGIT_RE = re.compile(r"\d(?=\D*$)")
 
+#: Shortest code length at which one differing character makes two codes siblings
+#: (``MC28H5013AW`` / ``MC28H5013AK``); shorter codes are names (``i5`` / ``i7``).
+SUBSTITUTION_MIN_LEN = 5
+
 
 def codes_related(a: str, b: str) -> bool:
     """Whether two normalised codes may name one product.
@@ -163,8 +167,8 @@ def codes_related(a: str, b: str) -> bool:
     """
     if a in b or b in a:
         return True
-    if len(a) == len(b) >= 5 and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
-        return False   # one character apart: a sibling (colour letter, size, generation), see match.features
+    if len(a) == len(b) >= SUBSTITUTION_MIN_LEN and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return False   # one character apart: a sibling (colour letter, size, generation)
     n = 0
     for x, y in zip(a, b, strict=False):  # the shorter code bounds the shared prefix
         if x != y:

@@ -23,6 +23,7 @@ from rapidfuzz.distance import Hamming
 from samesku import schema as S
 from samesku._arrays import hex64, unique_int, unique_int_inverse
 from samesku.analyse._resources import fold, load_units, read_tsv
+from samesku.analyse.codes import SUBSTITUTION_MIN_LEN
 from samesku.keys.families import normalised_code_lists
 
 #: Feature names, in model column order. Changing it requires retraining the model.
@@ -95,8 +96,6 @@ MONOTONE: dict[str, int] = {
 _TOKENS = 24   # tokens per title kept for the IDF overlap (longer titles are truncated)
 _SETS = 6      # values per offer kept for code / gtin / colour / variant / number sets
 _JOINS = 8     # joined adjacent token pairs per title (those holding a digit; see _token_joins)
-#: Shortest code length at which one differing character makes two codes siblings (``i5`` / ``i7`` are names).
-SUBSTITUTION_MIN_LEN = 5
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -783,7 +782,8 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     out[:, col["code_partial"]] = np.where(both, cp, np.nan)
     # one character apart is a sibling, not a spelling: on PriceRunner's candidate pairs whose
     # longest codes have one length and differ in one place, 98.9 % are different products
-    # (colour letters, sizes, generations), yet their partial similarity is as high as a suffix's
+    # (colour letters, sizes, generations), yet their partial similarity is as high as a suffix's;
+    # the merge's cannot-link judges cluster codes by the same rule (analyse.codes.codes_related)
     same_len = both & (arrays.code_len[a] == arrays.code_len[b]) & (arrays.code_len[a] >= SUBSTITUTION_MIN_LEN)
     sub = np.zeros(m, dtype=np.float32)
     idx = np.flatnonzero(same_len)
