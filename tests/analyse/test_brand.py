@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import pickle
 from pathlib import Path
 
 import pyarrow as pa
 
 from samesku.analyse import BrandGazetteer, clean_title, load_synonyms, normalise_brand
+from samesku.analyse.brand import brands_related
 
 
 def _offers(titles: list[str], brands: list[str | None] | None = None) -> pa.Table:
@@ -121,3 +123,20 @@ def test_a_brand_that_sometimes_follows_another_stays_a_brand():
               + ["hp laserjet 1", "hp envy 2", "hp omen 3", "hp spectre 4", "hp pavilion 5"])
     g = BrandGazetteer.learn(pa.table({"title": titles}))
     assert g.canonical("amd") == "amd"
+
+
+def test_spellings_of_one_brand_are_related_and_other_scripts_are_not_compared() -> None:
+    assert brands_related("lg", "lg electronics") == 1.0
+    assert brands_related("fuji", "fujifilm") == 1.0
+    assert brands_related("one plus", "oneplus") == 1.0
+    assert brands_related("nb", "new balance") == 1.0
+    assert brands_related("웅진", "웅진식품") == 1.0
+    assert math.isnan(brands_related("samsung", "三星"))
+    assert math.isnan(brands_related("로보락", "石头"))
+    assert brands_related("samsung", "nikon") == 0.0
+    assert brands_related("hp", "hpe") == 0.0   # a two-letter brand is no prefix of another
+
+
+def test_placeholder_brand_values_of_several_languages_are_no_brand() -> None:
+    for value in ("Sonstige", "その他", "Övrigt", "Keine Marke"):
+        assert normalise_brand(value) is None, value

@@ -266,3 +266,14 @@ def test_an_ignored_feature_never_moves_a_probability():
     moved[:, COL["cosine"]] = 1.0 - moved[:, COL["cosine"]]
     np.testing.assert_array_equal(model.predict(x), model.predict(moved))
     assert model.metadata["ignored_features"] == ["cosine"]
+
+
+def test_two_brands_conflict_unless_spellings_of_one_named_by_the_other_title_or_of_other_scripts():
+    def brand_state(a: dict, b: dict) -> float:
+        return float(_pair(a, b)[0, COL["brand_state"]])
+
+    assert brand_state({"title": "samsung d500", "brand": "samsung"}, {"title": "nikon d500 body", "brand": "nikon"}) == 0.0
+    assert brand_state({"title": "lg tv 55", "brand": "lg"}, {"title": "tv 55", "brand": "lg electronics"}) == 1.0
+    # brand detection took the kit maker; the other title's brand is named in this one
+    assert brand_state({"title": "hp intel xeon e5649", "brand": "hp"}, {"title": "intel xeon e5649", "brand": "intel"}) == 0.5
+    assert np.isnan(brand_state({"title": "samsung tv", "brand": "samsung"}, {"title": "三星 电视", "brand": "三星"}))

@@ -22,10 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
-from samesku.analyse._resources import fold, is_cjk, read_tsv
+from samesku.analyse._resources import fold, is_cjk, is_hangul, read_tsv
 from samesku.analyse.text import clean_titles
 
-__all__ = ["BrandGazetteer", "load_synonyms", "normalise_brand"]
+__all__ = ["BrandGazetteer", "brands_related", "load_synonyms", "normalise_brand"]
 
 _FORMAT_VERSION = 1
 _PUNCT_RE = re.compile(r"[^\w\s&+'.-]|_")
@@ -62,6 +62,42 @@ def normalise_brand(name: str | None) -> str | None:
     if not text or text in _stopwords():
         return None
     return text
+
+
+def _script(name: str) -> str:
+    """The script a brand is written in: ``hangul``, ``kana`` (with or without Han),
+    ``han`` or ``latin`` (anything else)."""
+    if any(is_hangul(c) for c in name):
+        return "hangul"
+    if any("\u3040" <= c <= "\u30ff" for c in name):
+        return "kana"
+    return "han" if any(is_cjk(c) for c in name) else "latin"
+
+
+def brands_related(a: str, b: str) -> float:
+    """How two different normalised brand names relate: 1.0 when they are spellings of one
+    brand, NaN when they cannot be compared, 0.0 when they conflict.
+
+    One brand is spelled ``lg`` and ``lg electronics`` (a leading word), ``fuji`` and
+    ``fujifilm`` (a prefix of 3+ letters; 2+ CJK characters, ``웅진`` / ``웅진식품``),
+    ``one plus`` and ``oneplus`` (spacing), ``nb`` and ``new balance`` (initials). Names in
+    different scripts (``samsung`` / ``三星``) are not compared: without a synonyms file
+    nothing says whether they are one brand, so they are neither agreement nor conflict.
+    """
+    if a == b:
+        return 1.0
+    if _script(a) != _script(b):
+        return float("nan")
+    short, long = sorted((a, b), key=len)
+    if short.replace(" ", "") == long.replace(" ", ""):
+        return 1.0
+    min_prefix = 3 if _script(short) == "latin" else 2
+    if long.startswith(short) and (len(short) >= min_prefix or long[len(short)] == " "):
+        return 1.0
+    words = long.split()
+    if len(words) >= 2 and " " not in short and short == "".join(w[0] for w in words):
+        return 1.0
+    return 0.0
 
 
 def load_synonyms(path: str | Path) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from rapidfuzz.distance import Hamming
 from samesku import schema as S
 from samesku._arrays import hex64, unique_int, unique_int_inverse
 from samesku.analyse._resources import fold, load_units, read_tsv
+from samesku.analyse.brand import brands_related
 from samesku.analyse.codes import SUBSTITUTION_MIN_LEN
 from samesku.keys.families import normalised_code_lists
 
@@ -60,7 +61,7 @@ FEATURES: tuple[str, ...] = (
     "code_substitution",    # codes of one length (>= 5) that differ in exactly one place ("mc28h5013aw" / "...ak")
     "gtin_both",
     "gtin_overlap",
-    "brand_state",          # nan missing, 1 agree, 0 conflict
+    "brand_state",          # nan missing or other script, 1 agree, 0.5 conflict the other title names, 0 conflict
     "category_state",
     "seller_same",
     "count_state",
@@ -125,6 +126,8 @@ class OfferArrays:
     colors: np.ndarray          # (n, _SETS)
     variants: np.ndarray        # (n, _SETS)
     brand: np.ndarray           # int64 code, -1 unknown
+    brand_name: np.ndarray      # object: normalised brand or ""
+    brand_token: np.ndarray     # int32 key of the brand's first match token (as token_key), -1 none
     category: np.ndarray        # int64 code, -1 unknown
     seller: np.ndarray          # int64 code, -1 unknown
     count: np.ndarray           # float64 (count is never null after analysis; nan if it is)
@@ -504,6 +507,8 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
 
     amount = _comparable_amount(offers, _num(S.AMOUNT))
     seller = _codes(_column(offers, S.SELLER, pa.string()))
+    brand_col = pc.fill_null(_column(offers, S.BRAND_NORM, pa.string()), "")
+    brand_token, _, _ = _list_matrix(match_tokens(brand_col), 1, n)
 
     return OfferArrays(
         titles=titles,
@@ -528,6 +533,8 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         colors=colors,
         variants=variants,
         brand=_codes(_column(offers, S.BRAND_NORM, pa.string())),
+        brand_name=np.asarray(brand_col.to_numpy(zero_copy_only=False), dtype=object),
+        brand_token=_token_keys(brand_token[:, 0]),
         category=_codes(pc.utf8_lower(_column(offers, S.CATEGORY, pa.string()))),
         seller=seller,
         count=_num(S.COUNT),
@@ -616,6 +623,34 @@ def _state(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out = (a == b).astype(np.float32)
     out[(a < 0) | (b < 0)] = np.nan
     return out
+
+
+def _brand_state(arrays: OfferArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Brand agreement of pairs: nan unknown, 1 agree, 0 conflict — where a conflict is two
+    brands of one script that are not spellings of one brand (:func:`brands_related`) and
+    that the other title does not name (``hp intel xeon …`` has brand ``hp`` and names
+    ``intel``). Catalogs write one brand in several scripts and spellings; a conflict that
+    is only a spelling would teach the model that brand conflicts mean little."""
+    state = _state(arrays.brand[a], arrays.brand[b])
+    conflict = np.flatnonzero(state == 0)
+    if len(conflict) == 0:
+        return state
+    ca, cb = a[conflict], b[conflict]
+    rel = np.fromiter(
+        (_brands_related(x, y) for x, y in zip(arrays.brand_name[ca].tolist(), arrays.brand_name[cb].tolist(), strict=True)),
+        dtype=np.float32, count=len(conflict),
+    )
+    ka, kb = arrays.brand_token[ca], arrays.brand_token[cb]
+    named = ((arrays.token_key[cb] == ka[:, None]).any(axis=1) & (ka != -1))
+    named |= ((arrays.token_key[ca] == kb[:, None]).any(axis=1) & (kb != -1))
+    rel[named & (rel == 0)] = 0.5
+    state[conflict] = rel
+    return state
+
+
+@lru_cache(maxsize=1 << 16)
+def _brands_related(x: str, y: str) -> float:
+    return brands_related(x, y)
 
 
 def _set_state(both: np.ndarray, inter: np.ndarray) -> np.ndarray:
@@ -810,7 +845,7 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
     out[:, col["gtin_both"]] = both
     out[:, col["gtin_overlap"]] = np.where(both, inter > 0, np.nan)
 
-    out[:, col["brand_state"]] = _state(arrays.brand[a], arrays.brand[b])
+    out[:, col["brand_state"]] = _brand_state(arrays, a, b)
     out[:, col["category_state"]] = _state(arrays.category[a], arrays.category[b])
     out[:, col["seller_same"]] = _state(arrays.seller[a], arrays.seller[b])
 
@@ -869,8 +904,9 @@ _SCALARS: dict[str, np.dtype] = {
     "count": np.dtype(np.float64), "amount": np.dtype(np.float64), "unit": np.dtype(np.int64),
     "price": np.dtype(np.float64), "phash": np.dtype(np.int64), "has_phash": np.dtype(np.bool_),
     "code_len": np.dtype(np.int32), "token_count": np.dtype(np.int8), "title_len": np.dtype(np.float32),
+    "brand_token": np.dtype(np.int32),
 }
-_STRINGS = ("titles", "primary_code", "code_list", "compact_title")
+_STRINGS = ("titles", "primary_code", "code_list", "compact_title", "brand_name")
 #: column names of :func:`arrays_to_table` (prefixed ``m_`` so they never meet offer columns)
 MATCH_COLUMNS: tuple[str, ...] = tuple("m_" + k for k in (*_MATRICES, *_SCALARS, *_STRINGS))
 MATCH_SCHEMA = pa.schema(
