@@ -277,3 +277,6 @@ def test_two_brands_conflict_unless_spellings_of_one_named_by_the_other_title_or
     # brand detection took the kit maker; the other title's brand is named in this one
     assert brand_state({"title": "hp intel xeon e5649", "brand": "hp"}, {"title": "intel xeon e5649", "brand": "intel"}) == 0.5
     assert np.isnan(brand_state({"title": "samsung tv", "brand": "samsung"}, {"title": "三星 电视", "brand": "三星"}))
+    # a two-word brand is named by both its words, not by a title that says "new"
+    assert brand_state({"title": "asics gel new 42", "brand": "asics"}, {"title": "574 shoe 42", "brand": "new balance"}) == 0.0
+    assert brand_state({"title": "asics new balance 42", "brand": "asics"}, {"title": "574 shoe 42", "brand": "new balance"}) == 0.5

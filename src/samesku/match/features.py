@@ -127,7 +127,7 @@ class OfferArrays:
     variants: np.ndarray        # (n, _SETS)
     brand: np.ndarray           # int64 code, -1 unknown
     brand_name: np.ndarray      # object: normalised brand or ""
-    brand_token: np.ndarray     # int32 key of the brand's first match token (as token_key), -1 none
+    brand_token: np.ndarray     # (n, 2) int32 keys of the brand's first and last match tokens (as token_key), -1 none
     category: np.ndarray        # int64 code, -1 unknown
     seller: np.ndarray          # int64 code, -1 unknown
     count: np.ndarray           # float64 (count is never null after analysis; nan if it is)
@@ -508,7 +508,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
     amount = _comparable_amount(offers, _num(S.AMOUNT))
     seller = _codes(_column(offers, S.SELLER, pa.string()))
     brand_col = pc.fill_null(_column(offers, S.BRAND_NORM, pa.string()), "")
-    brand_token, _, _ = _list_matrix(match_tokens(brand_col), 1, n)
+    brand_token = _first_last(match_tokens(brand_col), n)
 
     return OfferArrays(
         titles=titles,
@@ -534,7 +534,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         variants=variants,
         brand=_codes(_column(offers, S.BRAND_NORM, pa.string())),
         brand_name=np.asarray(brand_col.to_numpy(zero_copy_only=False), dtype=object),
-        brand_token=_token_keys(brand_token[:, 0]),
+        brand_token=_token_keys(brand_token),
         category=_codes(pc.utf8_lower(_column(offers, S.CATEGORY, pa.string()))),
         seller=seller,
         count=_num(S.COUNT),
@@ -625,12 +625,26 @@ def _state(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _first_last(tokens: pa.ListArray, n: int) -> np.ndarray:
+    """(n, 2) int64 hashes of each list's first and last token (-1 for an empty list)."""
+    mat, parents, hashes = _list_matrix(tokens, 1, n)
+    out = np.full((n, 2), -1, dtype=np.int64)
+    out[:, 0] = mat[:, 0]
+    if len(parents):
+        last = np.r_[parents[1:] != parents[:-1], True]   # parents are non-decreasing
+        out[parents[last], 1] = hashes[last]
+    return out
+
+
 def _brand_state(arrays: OfferArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Brand agreement of pairs: nan unknown, 1 agree, 0 conflict — where a conflict is two
-    brands of one script that are not spellings of one brand (:func:`brands_related`) and
-    that the other title does not name (``hp intel xeon …`` has brand ``hp`` and names
-    ``intel``). Catalogs write one brand in several scripts and spellings; a conflict that
-    is only a spelling would teach the model that brand conflicts mean little."""
+    """Brand agreement of pairs: nan when either is unknown or the two are written in
+    different scripts, 1 agree, 0.5 a conflict the other title resolves, 0 conflict.
+
+    Two brands of one script conflict unless they are spellings of one brand
+    (:func:`brands_related`); the conflict is halved when the other title names the brand
+    too (its first and last words: ``hp intel xeon …`` has brand ``hp`` and names ``intel``).
+    Catalogs write one brand in several scripts and spellings; a conflict that is only a
+    spelling would teach the model that brand conflicts mean little."""
     state = _state(arrays.brand[a], arrays.brand[b])
     conflict = np.flatnonzero(state == 0)
     if len(conflict) == 0:
@@ -640,12 +654,19 @@ def _brand_state(arrays: OfferArrays, a: np.ndarray, b: np.ndarray) -> np.ndarra
         (_brands_related(x, y) for x, y in zip(arrays.brand_name[ca].tolist(), arrays.brand_name[cb].tolist(), strict=True)),
         dtype=np.float32, count=len(conflict),
     )
-    ka, kb = arrays.brand_token[ca], arrays.brand_token[cb]
-    named = ((arrays.token_key[cb] == ka[:, None]).any(axis=1) & (ka != -1))
-    named |= ((arrays.token_key[ca] == kb[:, None]).any(axis=1) & (kb != -1))
+    named = _names_brand(arrays.token_key[cb], arrays.brand_token[ca])
+    named |= _names_brand(arrays.token_key[ca], arrays.brand_token[cb])
     rel[named & (rel == 0)] = 0.5
     state[conflict] = rel
     return state
+
+
+def _names_brand(title_keys: np.ndarray, brand_keys: np.ndarray) -> np.ndarray:
+    """Per row: the title's tokens hold the brand's first and last word (a multi-word brand
+    by its first word alone would be named by any title with ``new`` in it)."""
+    first, last = brand_keys[:, 0], brand_keys[:, 1]
+    return ((title_keys == first[:, None]).any(axis=1) & (title_keys == last[:, None]).any(axis=1)
+            & (first != -1))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -898,13 +919,13 @@ _MATRICES: dict[str, np.dtype] = {
     "token_join_pos": np.dtype(np.int8), "numbers": np.dtype(np.int64),
     "codes": np.dtype(np.int64), "gtins": np.dtype(np.int64), "colors": np.dtype(np.int64),
     "variants": np.dtype(np.int64), "amounts": np.dtype(np.float64), "seller_style": np.dtype(np.float32),
+    "brand_token": np.dtype(np.int32),
 }
 _SCALARS: dict[str, np.dtype] = {
     "brand": np.dtype(np.int64), "category": np.dtype(np.int64), "seller": np.dtype(np.int64),
     "count": np.dtype(np.float64), "amount": np.dtype(np.float64), "unit": np.dtype(np.int64),
     "price": np.dtype(np.float64), "phash": np.dtype(np.int64), "has_phash": np.dtype(np.bool_),
     "code_len": np.dtype(np.int32), "token_count": np.dtype(np.int8), "title_len": np.dtype(np.float32),
-    "brand_token": np.dtype(np.int32),
 }
 _STRINGS = ("titles", "primary_code", "code_list", "compact_title", "brand_name")
 #: column names of :func:`arrays_to_table` (prefixed ``m_`` so they never meet offer columns)
