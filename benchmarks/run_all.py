@@ -37,7 +37,7 @@ def _pricerunner() -> Path:
 
 PR = _pricerunner()
 MAP = ["--map", "offer_id=product_id", "--map", "title=product_title", "--map", "category=category_label",
-       "--map", "seller=vendor_id"]
+       "--map", "seller=vendor_id"]   # the seller mapping last (ABLATION_MAPS drops it)
 EXE = [sys.executable, "-m", "samesku.cli"]
 METRICS = ("ami", "ari", "pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_f1", "mean_offer_f1",
            "largest_predicted_cluster")
@@ -53,7 +53,11 @@ ABLATIONS = {
     "no_embedding_keys": "[blocking]\nstages = [[\"gtin\", \"code\", \"code_prefix\"], [\"name\"]]\n",
     "embedding_k_30": "[blocking]\nembedding_k = 30\n",
     "embedding_k_weak_400": "[blocking]\nembedding_k_weak = 400\n",
+    # a catalog without a shop column: the seller constraint and the shop features have nothing to read
+    "no_seller_column": "",
 }
+#: Ablations that read PriceRunner with other column mappings than MAP.
+ABLATION_MAPS = {"no_seller_column": MAP[:-2]}
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -229,7 +233,10 @@ def write_readme(results: dict, path: Path, command: str) -> None:
                   "change the stage order; `no_embedding_keys` drops the title-embedding key family; `embedding_k_30` keeps "
                   "30 instead of 20 title neighbours per offer (more blocking recall for more pairs); `embedding_k_weak_400` "
                   "gives offers with neither a GTIN, a model code nor a brand 400 instead of 100 title neighbours in their "
-                  "category (the budget of 30 pairs per offer spent on the offers the other keys cannot place)."]
+                  "category (the budget of 30 pairs per offer spent on the offers the other keys cannot place); "
+                  "`no_seller_column` reads PriceRunner without its `vendor_id` column, as a catalog without shops: "
+                  "one shop's listings of sibling products under near-identical or placeholder titles (`washing machine` "
+                  "x 90) are then indistinguishable from one product's offers."]
     d = results.get("pricerunner_default", {})
     b = results.get("baseline_peer_full")
     sp = results.get("splink_peer")
@@ -558,7 +565,8 @@ def main() -> None:
                 cfg = tmp / f"{name}.toml"
                 cfg.write_text(toml)
                 out = tmp / f"abl_{name}"
-                wall, rss, _ = run([*EXE, "cluster", str(PR), "--out", str(out), "--config", str(cfg), "--quiet", *MAP])
+                wall, rss, _ = run([*EXE, "cluster", str(PR), "--out", str(out), "--config", str(cfg), "--quiet",
+                                    *ABLATION_MAPS.get(name, MAP)])
                 results[f"ablation_{name}"] = {**evaluate(out, PR, "cluster_id", "product_id"), "seconds": wall, "peak_rss_mb": rss}
             _, _, out = run([sys.executable, str(ROOT / "benchmarks" / "analyse_throughput.py"), str(PR)])
             results["analyse_throughput"] = out.strip().splitlines()

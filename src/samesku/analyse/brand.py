@@ -22,10 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
-from samesku.analyse._resources import fold, is_cjk, is_hangul, read_tsv
+from samesku.analyse._resources import fold, is_cjk, read_tsv
 from samesku.analyse.text import clean_titles
 
-__all__ = ["BrandGazetteer", "brands_related", "load_synonyms", "normalise_brand"]
+__all__ = ["BrandGazetteer", "brand_script", "brands_related", "load_synonyms", "normalise_brand"]
 
 _FORMAT_VERSION = 1
 _PUNCT_RE = re.compile(r"[^\w\s&+'.-]|_")
@@ -64,14 +64,19 @@ def normalise_brand(name: str | None) -> str | None:
     return text
 
 
-def _script(name: str) -> str:
+_HANGUL_RE = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_KANA_RE = re.compile("[\u3040-\u30ff]")
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def brand_script(name: str) -> str:
     """The script a brand is written in: ``hangul``, ``kana`` (with or without Han),
     ``han`` or ``latin`` (anything else)."""
-    if any(is_hangul(c) for c in name):
+    if _HANGUL_RE.search(name):
         return "hangul"
-    if any("\u3040" <= c <= "\u30ff" for c in name):
+    if _KANA_RE.search(name):
         return "kana"
-    return "han" if any(is_cjk(c) for c in name) else "latin"
+    return "han" if _HAN_RE.search(name) else "latin"
 
 
 def brands_related(a: str, b: str) -> float:
@@ -86,12 +91,12 @@ def brands_related(a: str, b: str) -> float:
     """
     if a == b:
         return 1.0
-    if _script(a) != _script(b):
+    if brand_script(a) != brand_script(b):
         return float("nan")
     short, long = sorted((a, b), key=len)
     if short.replace(" ", "") == long.replace(" ", ""):
         return 1.0
-    min_prefix = 3 if _script(short) == "latin" else 2
+    min_prefix = 3 if brand_script(short) == "latin" else 2
     if long.startswith(short) and (len(short) >= min_prefix or long[len(short)] == " "):
         return 1.0
     words = long.split()

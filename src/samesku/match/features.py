@@ -23,7 +23,7 @@ from rapidfuzz.distance import Hamming
 from samesku import schema as S
 from samesku._arrays import hex64, unique_int, unique_int_inverse
 from samesku.analyse._resources import fold, load_units, read_tsv
-from samesku.analyse.brand import brands_related
+from samesku.analyse.brand import brand_script, brands_related
 from samesku.analyse.codes import SUBSTITUTION_MIN_LEN
 from samesku.keys.families import normalised_code_lists
 
@@ -128,6 +128,8 @@ class OfferArrays:
     brand: np.ndarray           # int64 code, -1 unknown
     brand_name: np.ndarray      # object: normalised brand or ""
     brand_token: np.ndarray     # (n, 2) int32 keys of the brand's first and last match tokens (as token_key), -1 none
+    brand_script: np.ndarray    # int8 script of the brand (see _BRAND_SCRIPTS), 0 none
+    brand_initial: np.ndarray   # int32 code point of the brand's first character, 0 none
     category: np.ndarray        # int64 code, -1 unknown
     seller: np.ndarray          # int64 code, -1 unknown
     count: np.ndarray           # float64 (count is never null after analysis; nan if it is)
@@ -509,6 +511,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
     seller = _codes(_column(offers, S.SELLER, pa.string()))
     brand_col = pc.fill_null(_column(offers, S.BRAND_NORM, pa.string()), "")
     brand_token = _first_last(match_tokens(brand_col), n)
+    brand_script, brand_initial = _brand_letters(brand_col)
 
     return OfferArrays(
         titles=titles,
@@ -535,6 +538,8 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         brand=_codes(_column(offers, S.BRAND_NORM, pa.string())),
         brand_name=np.asarray(brand_col.to_numpy(zero_copy_only=False), dtype=object),
         brand_token=_token_keys(brand_token),
+        brand_script=brand_script,
+        brand_initial=brand_initial,
         category=_codes(pc.utf8_lower(_column(offers, S.CATEGORY, pa.string()))),
         seller=seller,
         count=_num(S.COUNT),
@@ -636,6 +641,20 @@ def _first_last(tokens: pa.ListArray, n: int) -> np.ndarray:
     return out
 
 
+#: brand_script codes (0: no brand)
+_BRAND_SCRIPTS = {"latin": 1, "hangul": 2, "kana": 3, "han": 4}
+
+
+def _brand_letters(brands: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Per offer: the script code and the first character's code point of its brand (0, 0 none)."""
+    enc = pc.dictionary_encode(brands)
+    names = enc.dictionary.to_pylist()
+    script = np.array([_BRAND_SCRIPTS[brand_script(x)] if x else 0 for x in names], dtype=np.int8)
+    initial = np.array([ord(x[0]) if x else 0 for x in names], dtype=np.int32)
+    idx = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return script[idx], initial[idx]
+
+
 def _brand_state(arrays: OfferArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Brand agreement of pairs: nan when either is unknown or the two are written in
     different scripts, 1 agree, 0.5 a conflict the other title resolves, 0 conflict.
@@ -650,10 +669,17 @@ def _brand_state(arrays: OfferArrays, a: np.ndarray, b: np.ndarray) -> np.ndarra
     if len(conflict) == 0:
         return state
     ca, cb = a[conflict], b[conflict]
-    rel = np.fromiter(
-        (_brands_related(x, y) for x, y in zip(arrays.brand_name[ca].tolist(), arrays.brand_name[cb].tolist(), strict=True)),
-        dtype=np.float32, count=len(conflict),
-    )
+    rel = np.zeros(len(conflict), dtype=np.float32)
+    rel[arrays.brand_script[ca] != arrays.brand_script[cb]] = np.nan
+    # spellings of one brand start with one letter (prefix, spacing, initials): only
+    # those pairs need the string comparison
+    ask = np.flatnonzero((arrays.brand_script[ca] == arrays.brand_script[cb]) & (arrays.brand_initial[ca] == arrays.brand_initial[cb]))
+    if len(ask):
+        rel[ask] = np.fromiter(
+            (_brands_related(x, y) for x, y in zip(arrays.brand_name[ca[ask]].tolist(), arrays.brand_name[cb[ask]].tolist(),
+                                                    strict=True)),
+            dtype=np.float32, count=len(ask),
+        )
     named = _names_brand(arrays.token_key[cb], arrays.brand_token[ca])
     named |= _names_brand(arrays.token_key[ca], arrays.brand_token[cb])
     rel[named & (rel == 0)] = 0.5
@@ -669,7 +695,7 @@ def _names_brand(title_keys: np.ndarray, brand_keys: np.ndarray) -> np.ndarray:
             & (first != -1))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _brands_related(x: str, y: str) -> float:
     return brands_related(x, y)
 
@@ -926,6 +952,7 @@ _SCALARS: dict[str, np.dtype] = {
     "count": np.dtype(np.float64), "amount": np.dtype(np.float64), "unit": np.dtype(np.int64),
     "price": np.dtype(np.float64), "phash": np.dtype(np.int64), "has_phash": np.dtype(np.bool_),
     "code_len": np.dtype(np.int32), "token_count": np.dtype(np.int8), "title_len": np.dtype(np.float32),
+    "brand_script": np.dtype(np.int8), "brand_initial": np.dtype(np.int32),
 }
 _STRINGS = ("titles", "primary_code", "code_list", "compact_title", "brand_name")
 #: column names of :func:`arrays_to_table` (prefixed ``m_`` so they never meet offer columns)
