@@ -535,7 +535,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         gtins=gtins,
         colors=colors,
         variants=variants,
-        brand=_codes(_column(offers, S.BRAND_NORM, pa.string())),
+        brand=_codes(brand_col),
         brand_name=np.asarray(brand_col.to_numpy(zero_copy_only=False), dtype=object),
         brand_token=_token_keys(brand_token),
         brand_script=brand_script,
