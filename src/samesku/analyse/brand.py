@@ -91,12 +91,13 @@ def brands_related(a: str, b: str) -> float:
     """
     if a == b:
         return 1.0
-    if brand_script(a) != brand_script(b):
+    script = brand_script(a)
+    if script != brand_script(b):
         return float("nan")
     short, long = sorted((a, b), key=len)
     if short.replace(" ", "") == long.replace(" ", ""):
         return 1.0
-    min_prefix = 3 if brand_script(short) == "latin" else 2
+    min_prefix = 3 if script == "latin" else 2
     if long.startswith(short) and (len(short) >= min_prefix or long[len(short)] == " "):
         return 1.0
     words = long.split()

@@ -374,10 +374,10 @@ def match_tokens(titles: pa.Array) -> pa.ListArray:
     return pa.ListArray.from_arrays(pa.array(offsets), pc.filter(flat, keep))
 
 
-def _token_flags(tokens: pa.ListArray, n: int, flags: pa.Array) -> np.ndarray:
-    """(n, _TOKENS) bool matrix, aligned with the token hash matrix, of a per-token flag."""
+def _token_flags(parents: np.ndarray, n: int, flags: pa.Array) -> np.ndarray:
+    """(n, _TOKENS) bool matrix, aligned with the token hash matrix, of a per-token flag
+    (``parents``: the title row of each flattened token)."""
     mat = np.zeros((n, _TOKENS), dtype=bool)
-    parents = pc.list_parent_indices(tokens).to_numpy().astype(np.int64)
     if len(parents) == 0:
         return mat
     values = np.asarray(pc.fill_null(flags, False).to_numpy(zero_copy_only=False), dtype=bool)
@@ -412,15 +412,13 @@ def _model_tokens(flat: pa.Array) -> pa.Array:
     return pc.or_(pc.or_(digit_short, letter), pc.is_in(flat, _modifiers()))
 
 
-def _name_tokens(tokens: pa.ListArray) -> pa.Array:
-    """Per flattened token: can it lead a model name — a word of three or more letters
-    (``iphone``, ``opteron``), or a series letter right after such a word (``x`` in ``fujifilm x t3``;
-    not the ``x`` of a purchase condition, ``340ml x 24``)."""
-    flat = pc.list_flatten(tokens)
+def _name_tokens(flat: pa.Array, parents: np.ndarray) -> pa.Array:
+    """Per flattened token (``parents``: its title row): can it lead a model name — a word of
+    three or more letters (``iphone``, ``opteron``), or a series letter right after such a word
+    (``x`` in ``fujifilm x t3``; not the ``x`` of a purchase condition, ``340ml x 24``)."""
     length = np.asarray(pc.utf8_length(flat).to_numpy(zero_copy_only=False))
     letters = np.asarray(pc.match_substring_regex(flat, r"^[^\W\d_]+$").to_numpy(zero_copy_only=False), dtype=bool)
     word = letters & (length >= 3)
-    parents = pc.list_parent_indices(tokens).to_numpy()
     after_word = np.zeros(len(word), dtype=bool)
     after_word[1:] = word[:-1] & (parents[1:] == parents[:-1])
     return pa.array(word | (letters & (length == 1) & after_word))
@@ -479,11 +477,12 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
     tokens = match_tokens(titles_arr)
     token_hash, _, _ = _list_matrix(tokens, _TOKENS, n)
     flat_tokens = pc.list_flatten(tokens)
-    token_digit = _token_flags(tokens, n, pc.match_substring_regex(flat_tokens, r"\d"))
-    token_modifier = _token_flags(tokens, n, pc.is_in(flat_tokens, _modifiers()))
+    token_rows = pc.list_parent_indices(tokens).to_numpy().astype(np.int64)
+    token_digit = _token_flags(token_rows, n, pc.match_substring_regex(flat_tokens, r"\d"))
+    token_modifier = _token_flags(token_rows, n, pc.is_in(flat_tokens, _modifiers()))
     token_join, token_join_pos = _token_joins(tokens, n)
-    token_model = _token_flags(tokens, n, _model_tokens(flat_tokens))
-    token_name = _token_flags(tokens, n, _name_tokens(tokens))
+    token_model = _token_flags(token_rows, n, _model_tokens(flat_tokens))
+    token_name = _token_flags(token_rows, n, _name_tokens(flat_tokens, token_rows))
     token_idf = idf.lookup(token_hash)
 
     numbers_list = pa.array([[_number(x) for x in _NUMBER_RE.findall(t)] for t in titles.tolist()], type=pa.list_(pa.string()))
