@@ -63,12 +63,13 @@ def test_same_input_and_config_give_the_same_clusters(synth_run, tmp_path):
     assert a == b
 
 
-def test_explain_reports_probability_and_contributions(synth_run):
+def test_explain_reproduces_the_runs_pair_and_final_probabilities(synth_run):
     _, run, _ = synth_run
-    edges = pq.read_table(run / "edges.parquet").slice(0, 1).to_pylist()[0]
-    result = explain_pair(run, edges["offer_id_a"], edges["offer_id_b"])
-    assert abs(result["probability"] - edges["match_probability"]) < 1e-5
-    assert len(result["contributions"]) > 0
+    for edges in pq.read_table(run / "edges.parquet").slice(0, 200).to_pylist()[::40]:
+        result = explain_pair(run, edges["offer_id_a"], edges["offer_id_b"])
+        assert abs(result["pair_probability"] - edges["pair_probability"]) < 1e-5
+        assert abs(result["probability"] - edges["match_probability"]) < 1e-5   # the context stage's, in the run's context
+        assert len(result["contributions"]) > 0 and set(result["context"]) >= {"shop_gap_min", "degree_max"}
 
 
 BAD_CSV = (

@@ -267,8 +267,10 @@ def explain_cmd(
         return
     c = Console()
     c.print(f"[bold]A[/] {result['title_a']}\n[bold]B[/] {result['title_b']}")
-    c.print(f"match probability: [bold]{result['probability']:.3f}[/] (model {result['model_probability']:.3f})"
-            f"  veto: {result['veto'] or 'none'}  same cluster: {result['same_cluster']}")
+    c.print(f"match probability: [bold]{result['probability']:.3f}[/] (pair {result['pair_probability']:.3f},"
+            f" model {result['model_probability']:.3f})  veto: {result['veto'] or 'none'}  same cluster: {result['same_cluster']}")
+    if result["context"]:
+        c.print("context: " + "  ".join(f"{k} {_fmtv(v)}" for k, v in result["context"].items()))
     t = Table("feature", "value", "contribution (log-odds)")
     for row in result["contributions"]:
         t.add_row(row["feature"], _fmtv(row["value"]), f"{row['contribution']:+.3f}")

@@ -44,6 +44,7 @@ def edges_table(state: PipelineState) -> pa.Table:
             "offer_id_a": ids.take(a),
             "offer_id_b": ids.take(b),
             S.MATCH_PROBABILITY: pa.array(e["probability"].astype(np.float32)),
+            "pair_probability": pa.array(e["pair_probability"].astype(np.float32)),
             "model_probability": pa.array(e["model_probability"].astype(np.float32)),
             "veto": pa.array([v or None for v in e["veto"].tolist()], pa.string()),
             "stage": pa.array(e["stage"].astype(np.int8)),

@@ -50,7 +50,7 @@ def catalog(tmp_path_factory) -> Path:
     return path
 
 
-def test_spark_engine_gives_the_local_engines_clusters_and_rejected_rows(spark, catalog, tmp_path):
+def test_spark_engine_gives_the_local_engines_clusters_probabilities_and_rejected_rows(spark, catalog, tmp_path):
     from samesku.engines.spark import run_spark
 
     # a small component cap, so the distributed ladder of capped components is exercised too
@@ -72,8 +72,13 @@ def test_spark_engine_gives_the_local_engines_clusters_and_rejected_rows(spark, 
     assert any(heavy)
     heavy_l = [f["heavy_keys"] for st in local["stages"] for f in st["families_detail"]]
     assert [{h["key"] for h in x} for x in heavy] == [{h["key"] for h in x} for x in heavy_l]
-    edges_l = pq.read_table(tmp_path / "local" / "edges.parquet").num_rows
-    edges_s = pq.read_table(tmp_path / "spark" / "edges.parquet").num_rows
+    # the same pairs with the same final probabilities (the context stage sees every pair of
+    # an offer in both engines)
+    def probabilities(run: str) -> dict:
+        t = pq.read_table(tmp_path / run / "edges.parquet").to_pydict()
+        return dict(zip(zip(t["offer_id_a"], t["offer_id_b"], strict=True), t["match_probability"], strict=True))
+
+    edges_l, edges_s = probabilities("local"), probabilities("spark")
     assert edges_l == edges_s
     assert local["refused_merges"]["component_cap"] == remote["refused_merges"]["component_cap"] > 0
     summary = json.loads((tmp_path / "spark" / "summary.json").read_text())

@@ -40,7 +40,7 @@ from samesku.keys.encoder import TextEncoder
 from samesku.keys.families import embedding_groups, name_token_counts, normalised_code_lists
 from samesku.match.features import OfferArrays, SellerStyle, TokenIdf, arrays_from_table
 from samesku.match.model import MatchModel, load_model
-from samesku.match.score import score_pairs
+from samesku.match.score import in_context, score_pairs
 from samesku.merge.outputs import build_outputs
 from samesku.merge.union import merge_edges
 from samesku.progress import Reporter, Timer
@@ -57,7 +57,7 @@ class PipelineState:
     vectors: np.ndarray
     arrays: OfferArrays
     labels: np.ndarray               # root offer row per offer
-    edges: dict[str, np.ndarray]     # a, b, probability, model_probability, veto, stage
+    edges: dict[str, np.ndarray]     # a, b, probability (final), pair_probability, model_probability, veto, stage
     stage_stats: list[dict[str, Any]] = field(default_factory=list)
     veto_counts: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
@@ -217,11 +217,12 @@ def run_stages(
     seen = np.empty(0, dtype=np.int64)   # pair codes scored by earlier stages
     labels = np.arange(n, dtype=np.int64)
     weakest = np.ones(n, dtype=np.float64)
-    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("a", "b", "probability", "model_probability", "veto", "stage")}
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("a", "b", "pair_probability", "model_probability", "veto", "stage")}
     stage_stats: list[dict[str, Any]] = []
     veto_counts: dict[str, int] = {}
     refused: dict[str, int] = {}
     groups = exclusion_groups(arrays.seller, config)   # offers never paired with their own shop
+    p = np.empty(0, dtype=np.float32)                   # final probabilities of every edge so far
     for si, families in enumerate(config.blocking.stages, start=1):
         with timer.step(f"stage {si} candidates"):
             cand = stage_candidates(offers, vectors, families, labels, config.blocking, seed=config.seed + si,
@@ -240,11 +241,14 @@ def run_stages(
             veto_counts[k] = veto_counts.get(k, 0) + v
         cols["a"].append(scored.a)
         cols["b"].append(scored.b)
-        cols["probability"].append(scored.probability)
+        cols["pair_probability"].append(scored.probability)
         cols["model_probability"].append(scored.model_probability)
         cols["veto"].append(scored.veto)
         cols["stage"].append(np.full(len(scored.a), si, dtype=np.int8))
-        a, b, p = (np.concatenate(cols[k]) for k in ("a", "b", "probability"))
+        a, b, pair_p, veto = (np.concatenate(cols[k]) for k in ("a", "b", "pair_probability", "veto"))
+        # the context of every edge so far: a later stage's pairs change earlier pairs' context
+        with timer.step(f"stage {si} context", len(a)):
+            p = in_context(model, a, b, pair_p, veto != "", arrays.seller)
         # merge all edges scored so far, strongest first: a later stage's strong edge is
         # weighed against earlier ones, and merging stays deterministic
         with timer.step(f"stage {si} merge", len(a)):
@@ -256,12 +260,13 @@ def run_stages(
                 "families": list(families),
                 "candidate_pairs": int(len(pairs)),
                 "pairs_per_offer": float(len(pairs) / max(n, 1)),
-                "accepted_pairs": int((scored.probability >= config.match.threshold).sum()),
+                "accepted_pairs": int((p[len(p) - len(pairs):] >= config.match.threshold).sum()),
                 "clusters_after": int(len(unique_int(labels))),
                 "families_detail": [_stats_dict(s) for s in cand.family_stats],
             }
         )
     edges = {k: (np.concatenate(v) if v else np.empty(0)) for k, v in cols.items()}
+    edges["probability"] = p
     return labels, edges, stage_stats, veto_counts, refused, weakest
 
 

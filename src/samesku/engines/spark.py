@@ -61,7 +61,7 @@ from samesku.engines.spark_base import (
     shuffle_bytes_by_step,
     spark_session,
 )
-from samesku.engines.spark_stages import _buckets, _merge, _outputs, _score, _stage_pairs
+from samesku.engines.spark_stages import _buckets, _context, _merge, _outputs, _score, _stage_pairs
 from samesku.errors import InputError
 from samesku.fitting import (
     FittedState,
@@ -370,12 +370,16 @@ def run_spark(
         with timer.step(f"stage {si} match", n_pairs):
             scored = work.save(_score(pairs, prepared, model, config, si), f"scored_{si}")
         edges = scored if edges is None else work.save(edges.unionByName(scored), "edges")
+        # the context of every edge so far: a later stage's pairs change earlier pairs' context
+        with timer.step(f"stage {si} context"):
+            edges = work.save(_context(edges, prepared, model, n_buckets, work), "edges_in_context")
         with timer.step(f"stage {si} merge"):
             labels, refused = _merge(spark, edges, prepared, n_rows, config, work)
         stage_stats.append({
             "stage": si, "families": list(families), "candidate_pairs": int(n_pairs),
             "pairs_per_offer": float(n_pairs / max(n_rows, 1)),
-            "accepted_pairs": int(scored.filter(F.col(S.MATCH_PROBABILITY) >= config.match.threshold).count()),
+            "accepted_pairs": int(edges.filter((F.col("stage") == si)
+                                               & (F.col(S.MATCH_PROBABILITY) >= config.match.threshold)).count()),
             "clusters_after": int(labels.select("_label").distinct().count()), "families_detail": fam_stats,
         })
     assert edges is not None
@@ -388,7 +392,7 @@ def run_spark(
         ids = prepared.select(S.ROW_NUMBER, S.OFFER_ID)
         edges.join(ids.select(F.col(S.ROW_NUMBER).alias("a"), F.col(S.OFFER_ID).alias("offer_id_a")), "a") \
             .join(ids.select(F.col(S.ROW_NUMBER).alias("b"), F.col(S.OFFER_ID).alias("offer_id_b")), "b") \
-            .select("offer_id_a", "offer_id_b", S.MATCH_PROBABILITY, "model_probability", "veto", "stage") \
+            .select("offer_id_a", "offer_id_b", S.MATCH_PROBABILITY, "pair_probability", "model_probability", "veto", "stage") \
             .write.mode("overwrite").parquet(str(out / "edges.parquet"))
         rej = rejected if rejected is not None else spark.createDataFrame(S.REJECTED_SCHEMA.empty_table())
         rej.write.mode("overwrite").parquet(str(out / "rejected.parquet"))

@@ -28,6 +28,7 @@ from samesku.keys.blocks import (
 )
 from samesku.keys.candidates import excludes_same_seller, weak_neighbours, weak_offers
 from samesku.keys.families import FAMILIES, PAIR_CHECKS
+from samesku.match.context import context_features, node_context
 from samesku.match.features import (
     MATCH_COLUMNS,
     PROFILE_COLUMNS,
@@ -44,6 +45,10 @@ from samesku.merge.union import REFUSAL_KINDS, ladder_thresholds, merge_edges
 _KEY_INPUTS = (S.ROW_NUMBER, "_label", S.TITLE_CLEAN, S.MODEL_CODES, S.GTINS, S.BRAND_NORM, S.CATEGORY, S.IMAGE_PHASH,
                "m_vectors")
 _PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
+#: scored edges: final probability, pair probability after vetoes, pair model's probability
+_EDGE_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64()), (S.MATCH_PROBABILITY, pa.float32()),
+                          ("pair_probability", pa.float32()), ("model_probability", pa.float32()),
+                          ("veto", pa.string()), ("stage", pa.int8())])
 
 
 def _buckets(n_rows: int, config: Config) -> int:
@@ -215,8 +220,7 @@ def _score(pairs: Any, prepared: Any, model: MatchModel, config: Config, stage: 
     left = prepared.select(F.col(S.ROW_NUMBER).alias("a"), *[F.col(c).alias("a_" + c) for c in cols])
     right = prepared.select(F.col(S.ROW_NUMBER).alias("b"), *[F.col(c).alias("b_" + c) for c in cols])
     joined = pairs.join(left, "a").join(right, "b")
-    schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), (S.MATCH_PROBABILITY, pa.float32()),
-                        ("model_probability", pa.float32()), ("veto", pa.string()), ("stage", pa.int8())])
+    schema = _EDGE_SCHEMA
 
     def fn(t: pa.Table) -> pa.Table:
         m = t.num_rows
@@ -227,11 +231,62 @@ def _score(pairs: Any, prepared: Any, model: MatchModel, config: Config, stage: 
         p = model.predict(x, threads=1)
         after, reason, _ = apply_vetoes(p, x, config.match)
         return pa.table({"a": t.column("a"), "b": t.column("b"), S.MATCH_PROBABILITY: pa.array(after, pa.float32()),
-                         "model_probability": pa.array(p, pa.float32()),
+                         "pair_probability": pa.array(after, pa.float32()), "model_probability": pa.array(p, pa.float32()),
                          "veto": pa.array([r or None for r in reason.tolist()], pa.string()),
                          "stage": pa.array(np.full(m, stage, np.int8))})
 
     return _map(joined, fn, schema)
+
+
+def _context(edges: Any, prepared: Any, model: MatchModel, n_buckets: int, work: _Work) -> Any:
+    """Edges with their final probability from the model's context stage (see ``in_context``).
+
+    Each pair end becomes a row (node, other, shop of other, pair probability); the rows of
+    a bucket of whole nodes go through :func:`node_context`; the two ends join back to the
+    pair, and the context model scores it per batch.
+    """
+    from pyspark.sql import functions as F
+
+    if model.context is None:
+        return edges.withColumn(S.MATCH_PROBABILITY, F.col("pair_probability"))
+    shop = prepared.select(F.col(S.ROW_NUMBER).alias("_r"), F.col("m_seller").alias("_s"))
+    e = edges.join(shop.withColumnRenamed("_r", "a").withColumnRenamed("_s", "_sa"), "a") \
+        .join(shop.withColumnRenamed("_r", "b").withColumnRenamed("_s", "_sb"), "b")
+    e = work.save(e, "context_edges")
+    ends = e.select(F.col("a").alias("_node"), F.col("b").alias("_other"), F.col("_sb").alias("_shop"),
+                    F.col("pair_probability").alias("_p"), "a", "b") \
+        .unionByName(e.select(F.col("b").alias("_node"), F.col("a").alias("_other"), F.col("_sa").alias("_shop"),
+                              F.col("pair_probability").alias("_p"), "a", "b"))
+    ends_schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("_node", pa.int64()),
+                             ("_c0", pa.float64()), ("_c1", pa.float64())])
+
+    def per_bucket(t: pa.Table) -> pa.Table:
+        c = node_context(t.column("_node").to_numpy(), t.column("_other").to_numpy(), t.column("_shop").to_numpy(),
+                         t.column("_p").to_numpy().astype(np.float64))
+        return pa.table({"a": t.column("a"), "b": t.column("b"), "_node": t.column("_node"),
+                         "_c0": pa.array(c[:, 0]), "_c1": pa.array(c[:, 1])}).cast(ends_schema)
+
+    ctx = ends.withColumn("_bucket", F.col("_node") % n_buckets).groupBy("_bucket") \
+        .applyInArrow(per_bucket, _ddl(ends_schema))
+    ctx = work.save(ctx, "context_ends")
+    side_a = ctx.filter(F.col("_node") == F.col("a")).select("a", "b", F.col("_c0").alias("_a0"), F.col("_c1").alias("_a1"))
+    side_b = ctx.filter(F.col("_node") == F.col("b")).select("a", "b", F.col("_c0").alias("_b0"), F.col("_c1").alias("_b1"))
+    joined = e.join(side_a, ["a", "b"]).join(side_b, ["a", "b"])
+    names = _EDGE_SCHEMA.names
+
+    def score(t: pa.Table) -> pa.Table:
+        p = t.column("pair_probability").to_numpy(zero_copy_only=False).astype(np.float64)
+        ca = np.stack([t.column("_a0").to_numpy(zero_copy_only=False), t.column("_a1").to_numpy(zero_copy_only=False)], 1)
+        cb = np.stack([t.column("_b0").to_numpy(zero_copy_only=False), t.column("_b1").to_numpy(zero_copy_only=False)], 1)
+        assert model.context is not None
+        q = model.context.predict(context_features(p, ca, cb), threads=1)
+        use = pc.is_null(t.column("veto")).to_numpy(zero_copy_only=False) \
+            & (t.column("_sa").to_numpy() >= 0) & (t.column("_sb").to_numpy() >= 0)
+        final = np.where(use, q, p.astype(np.float32)).astype(np.float32)
+        return t.set_column(t.schema.get_field_index(S.MATCH_PROBABILITY), S.MATCH_PROBABILITY,
+                            pa.array(final, pa.float32())).select(names)
+
+    return _map(joined, score, _EDGE_SCHEMA)
 
 
 def _components(spark: Any, edges: Any, config: Config, work: _Work) -> Any:

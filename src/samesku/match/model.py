@@ -1,7 +1,9 @@
 """The pairwise match model: LightGBM on pair features, isotonic calibration, one file.
 
 A model file is JSON: format version, feature list, LightGBM model text, calibration
-knots and training metadata. It reloads to identical probabilities.
+knots and training metadata, and optionally a context stage (a second calibrated
+LightGBM model on the pair probability plus the pair's context, :mod:`samesku.match.context`).
+It reloads to identical probabilities.
 """
 
 from __future__ import annotations
@@ -20,23 +22,21 @@ from sklearn.isotonic import IsotonicRegression
 
 from samesku.errors import ConfigError
 from samesku.match.compiled import CompiledForest, compile_forest
+from samesku.match.context import CONTEXT_FEATURES, CONTEXT_MONOTONE
 from samesku.match.features import FEATURES, MONOTONE
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL_RESOURCE = "default_model.json"
 
 
-@dataclass
-class MatchModel:
-    """A trained, calibrated pair classifier."""
+class _Forest:
+    """Scoring shared by the pair model and the context model: compiled trees, calibration."""
 
     booster: lgb.Booster
-    features: tuple[str, ...]
-    calib_x: np.ndarray          # isotonic calibration knots (raw score -> probability)
+    calib_x: np.ndarray
     calib_y: np.ndarray
-    metadata: dict[str, Any] = field(default_factory=dict)
-    _forest: Any = field(default=None, init=False, repr=False, compare=False)
-    _compiled: bool = field(default=False, init=False, repr=False, compare=False)
+    _forest: Any
+    _compiled: bool
 
     def raw_score(self, x: np.ndarray, threads: int = 0) -> np.ndarray:
         """Uncalibrated model probability (threads=0: all cores).
@@ -62,11 +62,56 @@ class MatchModel:
         state["_forest"], state["_compiled"] = None, False
         return state
 
-    def predict(self, x: np.ndarray, threads: int = 0) -> np.ndarray:
-        """Calibrated match probability for each row of the feature matrix."""
-        if x.shape[1] != len(self.features):
-            raise ConfigError(f"model expects {len(self.features)} features, got {x.shape[1]}")
+    def _calibrated(self, x: np.ndarray, width: int, threads: int) -> np.ndarray:
+        if x.shape[1] != width:
+            raise ConfigError(f"model expects {width} features, got {x.shape[1]}")
         return np.interp(self.raw_score(x, threads), self.calib_x, self.calib_y).astype(np.float32)
+
+
+@dataclass
+class ContextModel(_Forest):
+    """Final match probability from the pair probability and its context (CONTEXT_FEATURES)."""
+
+    booster: lgb.Booster
+    calib_x: np.ndarray
+    calib_y: np.ndarray
+    _forest: Any = field(default=None, init=False, repr=False, compare=False)
+    _compiled: bool = field(default=False, init=False, repr=False, compare=False)
+
+    def predict(self, c: np.ndarray, threads: int = 0) -> np.ndarray:
+        """Calibrated match probability for each row of a context feature matrix."""
+        return self._calibrated(c, len(CONTEXT_FEATURES), threads)
+
+    def to_doc(self) -> dict[str, Any]:
+        """The JSON-able form stored in the model file."""
+        return {"features": list(CONTEXT_FEATURES), "lightgbm": self.booster.model_to_string(),
+                "calibration": {"x": self.calib_x.tolist(), "y": self.calib_y.tolist()}}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> ContextModel:
+        """Read the form :meth:`to_doc` wrote."""
+        if tuple(doc["features"]) != CONTEXT_FEATURES:
+            raise ConfigError("model's context stage was trained on different context features; retrain it")
+        return cls(lgb.Booster(model_str=doc["lightgbm"]), np.asarray(doc["calibration"]["x"], dtype=np.float64),
+                   np.asarray(doc["calibration"]["y"], dtype=np.float64))
+
+
+@dataclass
+class MatchModel(_Forest):
+    """A trained, calibrated pair classifier, optionally with a context stage."""
+
+    booster: lgb.Booster
+    features: tuple[str, ...]
+    calib_x: np.ndarray          # isotonic calibration knots (raw score -> probability)
+    calib_y: np.ndarray
+    metadata: dict[str, Any] = field(default_factory=dict)
+    context: ContextModel | None = None
+    _forest: Any = field(default=None, init=False, repr=False, compare=False)
+    _compiled: bool = field(default=False, init=False, repr=False, compare=False)
+
+    def predict(self, x: np.ndarray, threads: int = 0) -> np.ndarray:
+        """Calibrated match probability for each row of the feature matrix (the pair alone)."""
+        return self._calibrated(x, len(self.features), threads)
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
         """Per-feature contributions (log-odds, SHAP values of LightGBM) plus the bias column."""
@@ -74,13 +119,15 @@ class MatchModel:
 
     def save(self, path: str | Path) -> None:
         """Write the model as one JSON file."""
-        doc = {
+        doc: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "features": list(self.features),
             "calibration": {"x": self.calib_x.tolist(), "y": self.calib_y.tolist()},
             "metadata": self.metadata,
             "lightgbm": self.booster.model_to_string(),
         }
+        if self.context is not None:
+            doc["context"] = self.context.to_doc()
         Path(path).write_text(json.dumps(doc), encoding="utf-8")
 
     @classmethod
@@ -107,6 +154,7 @@ class MatchModel:
             calib_x=np.asarray(doc["calibration"]["x"], dtype=np.float64),
             calib_y=np.asarray(doc["calibration"]["y"], dtype=np.float64),
             metadata=doc.get("metadata", {}),
+            context=ContextModel.from_doc(doc["context"]) if doc.get("context") else None,
         )
 
 
@@ -158,11 +206,42 @@ def train_model(
     Returns:
         (model, validation metrics).
     """
+    unknown = set(ignore) - set(FEATURES)
+    if unknown:
+        raise ConfigError(f"cannot ignore unknown features {sorted(unknown)}")
+    if ignore:
+        x = x.copy()
+        x[:, [FEATURES.index(f) for f in ignore]] = np.nan
+    signs = [MONOTONE.get(f, 0) for f in FEATURES] if monotone else None
+    booster, calib_x, calib_y, val = _fit_calibrated(x, y, groups, FEATURES, signs, seed, num_boost_round,
+                                                     learning_rate, num_leaves)
+    model = MatchModel(booster, FEATURES, calib_x, calib_y, {**(metadata or {}), "ignored_features": list(ignore)})
+    p = model.predict(x[val])
+    pred = p >= 0.5
+    tp = float((pred & (y[val] == 1)).sum())
+    metrics = {
+        "val_pairs": float(val.sum()),
+        "val_precision": tp / max(float(pred.sum()), 1.0),
+        "val_recall": tp / max(float((y[val] == 1).sum()), 1.0),
+        "best_iteration": float(booster.current_iteration()),
+    }
+    model.metadata["validation"] = metrics
+    return model, metrics
+
+
+def _fit_calibrated(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, names: Sequence[str], monotone: Sequence[int] | None,
+    seed: int, num_boost_round: int, learning_rate: float, num_leaves: int,
+) -> tuple[lgb.Booster, np.ndarray, np.ndarray, np.ndarray]:
+    """LightGBM stopped early on a cluster-disjoint validation split, isotonic calibration on it.
+
+    Returns (booster at its best iteration, calibration x, calibration y, validation mask).
+    """
     rng = np.random.default_rng(seed)
     uniq = np.unique(groups)
     val_groups = rng.choice(uniq, size=max(1, len(uniq) // 5), replace=False)
     val = np.isin(groups, val_groups)
-    params = {
+    params: dict[str, Any] = {
         "objective": "binary",
         "learning_rate": learning_rate,
         "num_leaves": num_leaves,
@@ -177,16 +256,10 @@ def train_model(
         "num_threads": 2,
         "verbose": -1,
     }
-    if monotone:
-        params["monotone_constraints"] = [MONOTONE.get(f, 0) for f in FEATURES]
+    if monotone is not None:
+        params["monotone_constraints"] = list(monotone)
         params["monotone_constraints_method"] = "advanced"
-    unknown = set(ignore) - set(FEATURES)
-    if unknown:
-        raise ConfigError(f"cannot ignore unknown features {sorted(unknown)}")
-    if ignore:
-        x = x.copy()
-        x[:, [FEATURES.index(f) for f in ignore]] = np.nan
-    dtrain = lgb.Dataset(x[~val], y[~val], feature_name=list(FEATURES), free_raw_data=False)
+    dtrain = lgb.Dataset(x[~val], y[~val], feature_name=list(names), free_raw_data=False)
     dval = lgb.Dataset(x[val], y[val], reference=dtrain)
     booster = lgb.train(
         params, dtrain, num_boost_round=num_boost_round, valid_sets=[dval],
@@ -196,17 +269,47 @@ def train_model(
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw_val, y[val])
     # rebuild the booster at its best iteration so the saved model is exactly what was validated
     booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
-    calib_x = np.asarray(iso.X_thresholds_, dtype=np.float64)
-    calib_y = np.asarray(iso.y_thresholds_, dtype=np.float64)
-    model = MatchModel(booster, FEATURES, calib_x, calib_y, {**(metadata or {}), "ignored_features": list(ignore)})
-    p = model.predict(x[val])
-    pred = p >= 0.5
-    tp = float((pred & (y[val] == 1)).sum())
-    metrics = {
-        "val_pairs": float(val.sum()),
-        "val_precision": tp / max(float(pred.sum()), 1.0),
-        "val_recall": tp / max(float((y[val] == 1).sum()), 1.0),
-        "best_iteration": float(booster.current_iteration()),
-    }
-    model.metadata["validation"] = metrics
-    return model, metrics
+    return booster, np.asarray(iso.X_thresholds_, dtype=np.float64), np.asarray(iso.y_thresholds_, dtype=np.float64), val
+
+
+def out_of_fold(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int = 3, seed: int = 0, **train_kwargs: Any,
+) -> np.ndarray:
+    """Calibrated pair probabilities of every row from a model that never saw its group.
+
+    The context stage learns from pair probabilities as the pipeline will see them: on pairs
+    the pair model was trained on they would be overconfident (it has seen their labels).
+    """
+    uniq = np.unique(groups)
+    fold_of = np.random.default_rng(seed + 1).permutation(len(uniq)) % folds
+    fold = fold_of[np.searchsorted(uniq, groups)]
+    out = np.zeros(len(y), np.float32)
+    for k in range(folds):
+        held = fold == k
+        if held.all() or not held.any() or y[~held].min() == y[~held].max():
+            continue   # too few groups for this fold: its rows keep 0 (never happens at real sizes)
+        model, _ = train_model(x[~held], y[~held], groups[~held], seed=seed, **train_kwargs)
+        out[held] = model.predict(x[held])
+    return out
+
+
+def train_context(
+    p: np.ndarray, a: np.ndarray, b: np.ndarray, seller: np.ndarray, y: np.ndarray, groups: np.ndarray,
+    seed: int = 0, monotone: bool = True,
+) -> tuple[ContextModel, dict[str, float]]:
+    """Train the context stage from out-of-fold pair probabilities (after vetoes) of candidate pairs.
+
+    ``a``/``b`` are offer rows, ``seller`` the per-row seller code (-1 unknown).
+    """
+    from samesku.match.context import pair_context
+
+    c = pair_context(a, b, p, seller)
+    signs = [CONTEXT_MONOTONE.get(f, 0) for f in CONTEXT_FEATURES] if monotone else None
+    booster, calib_x, calib_y, val = _fit_calibrated(c, y, groups, CONTEXT_FEATURES, signs, seed, 300, 0.1, 15)
+    ctx = ContextModel(booster, calib_x, calib_y)
+    q = ctx.predict(c[val])
+    pred, yv = q >= 0.5, y[val] == 1
+    tp = float((pred & yv).sum())
+    return ctx, {"context_val_precision": tp / max(float(pred.sum()), 1.0),
+                 "context_val_recall": tp / max(float(yv.sum()), 1.0),
+                 "context_best_iteration": float(booster.current_iteration())}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from samesku.config import MatchConfig
+from samesku.match.context import pair_context
 from samesku.match.features import OfferArrays, pair_features
 from samesku.match.model import MatchModel
 from samesku.match.vetoes import apply_vetoes
@@ -61,3 +62,24 @@ def score_pairs(
             if advance:
                 advance(hi - lo)
     return ScoredPairs(pairs[:, 0].copy(), pairs[:, 1].copy(), prob, raw, veto, counts)
+
+
+def in_context(model: MatchModel, a: np.ndarray, b: np.ndarray, pair_p: np.ndarray, vetoed: np.ndarray,
+               seller: np.ndarray) -> np.ndarray:
+    """Final match probabilities of scored pairs: the model's context stage, or the pair probability.
+
+    ``pair_p`` is each pair's probability after vetoes and ``vetoed`` whether a veto struck it
+    (a vetoed pair stays at its vetoed probability whatever its context). All pairs of the
+    run so far go in at once: each pair's context is every other pair of its two offers.
+    A pair whose offers' sellers are unknown keeps its pair probability: the context is
+    the sellers' (PriceRunner read without its shops: F1 0.492 kept, 0.470 in context).
+    """
+    if model.context is None or len(a) == 0:
+        return np.asarray(pair_p, np.float32)
+    c = pair_context(a, b, pair_p, seller)
+    out = np.asarray(pair_p, np.float32).copy()
+    for lo in range(0, len(a), 1_000_000):   # the trees read float64 rows: bounded copies
+        hi = min(len(a), lo + 1_000_000)
+        use = ~vetoed[lo:hi] & (seller[a[lo:hi]] >= 0) & (seller[b[lo:hi]] >= 0)
+        out[lo:hi] = np.where(use, model.context.predict(c[lo:hi]), out[lo:hi])
+    return out

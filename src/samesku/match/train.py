@@ -11,6 +11,7 @@ merged them (PriceRunner, seller off: pairwise F1 0.63 -> 0.36).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,32 @@ from samesku.io import read_offers
 from samesku.keys.blocks import canonical_pairs
 from samesku.keys.candidates import stage_candidates
 from samesku.match.features import pair_features
-from samesku.match.model import MatchModel, train_model
+from samesku.match.model import MatchModel, out_of_fold, train_context, train_model
+from samesku.match.vetoes import apply_vetoes
 from samesku.progress import Reporter, Timer
+
+
+@dataclass
+class TrainingPairs:
+    """Candidate pairs of labelled offers: features, labels, groups, and what the context stage reads."""
+
+    x: np.ndarray        # (m, len(FEATURES)) pair features
+    y: np.ndarray        # int8: 1 same cluster
+    groups: np.ndarray   # truth cluster of the first offer (cluster-disjoint splits)
+    pairs: np.ndarray    # (m, 2) offer rows
+    seller: np.ndarray   # per offer row: seller code, -1 unknown
+
+    @classmethod
+    def concat(cls, parts: Sequence[TrainingPairs]) -> TrainingPairs:
+        """Pairs of several catalogs as one set (rows and groups of each catalog kept apart)."""
+        offsets = np.cumsum([0] + [len(t.seller) for t in parts])
+        gap = np.cumsum([0] + [int(t.groups.max()) + 1 if len(t.groups) else 0 for t in parts])
+        return cls(
+            np.concatenate([t.x for t in parts]), np.concatenate([t.y for t in parts]),
+            np.concatenate([t.groups + g for t, g in zip(parts, gap, strict=False)]),
+            np.concatenate([t.pairs + o for t, o in zip(parts, offsets, strict=False)]),
+            np.concatenate([t.seller for t in parts]),
+        )
 
 
 def training_pairs(
@@ -34,8 +59,8 @@ def training_pairs(
     config: Config,
     mapping: dict[str, str] | None = None,
     reporter: Reporter | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(features, labels, groups) of candidate pairs of labelled offers."""
+) -> TrainingPairs:
+    """Candidate pairs of labelled offers, drawn as the pipeline draws them."""
     timer = Timer(reporter)
     read = read_offers(list(inputs), mapping, max_title_chars=config.max_title_chars)
     if truth_column not in read.offers.column_names:
@@ -56,7 +81,22 @@ def training_pairs(
         ) if len(pairs) else np.empty((0, 0), np.float32)
     y = (truth[pairs[:, 0]] == truth[pairs[:, 1]]).astype(np.int8)
     _, groups = np.unique(truth[pairs[:, 0]].astype(str), return_inverse=True)
-    return x, y, groups
+    return TrainingPairs(x, y, groups.astype(np.int64), pairs.astype(np.int64), np.asarray(arrays.seller, np.int64))
+
+
+def add_context(model: MatchModel, tp: TrainingPairs, config: Config, seed: int = 0, monotone: bool = True,
+                **train_kwargs: Any) -> dict[str, float]:
+    """Train ``model``'s context stage on the pairs the pair model was trained on.
+
+    The pair probabilities it learns from are out-of-fold (3 folds of groups, the pair model's
+    own settings) with the run's vetoes applied, as the pipeline hands them over.
+    """
+    p = out_of_fold(tp.x, tp.y, tp.groups, seed=seed, monotone=monotone, **train_kwargs)
+    after, _, _ = apply_vetoes(p, tp.x, config.match)
+    model.context, metrics = train_context(after, tp.pairs[:, 0], tp.pairs[:, 1], tp.seller, tp.y, tp.groups,
+                                           seed=seed, monotone=monotone)
+    model.metadata["context_validation"] = metrics
+    return metrics
 
 
 def train_from_offers(
@@ -74,7 +114,8 @@ def train_from_offers(
     ``monotone`` (off by default here: the labels are the domain the model will score)
     is explained in :func:`samesku.match.model.train_model`.
     """
-    x, y, groups = training_pairs(inputs, truth_column, config, mapping, reporter)
+    tp = training_pairs(inputs, truth_column, config, mapping, reporter)
+    x, y, groups = tp.x, tp.y, tp.groups
     if y.sum() == 0 or y.sum() == len(y):
         raise InputError("training needs both matching and non-matching candidate pairs")
     meta = {"training_pairs": int(len(y)), "positive_pairs": int(y.sum()), "seed": seed, "monotone": monotone}
@@ -83,5 +124,7 @@ def train_from_offers(
     # trees at a lower rate, stopped early on the cluster-disjoint validation split (PriceRunner
     # even clusters, pair AP on odd clusters' candidates: 0.917 -> 0.923); the compiled trees
     # still score millions of pairs a second, so the features stay the cost
-    return train_model(x, y, groups, seed=seed, metadata=meta, monotone=monotone,
-                       num_boost_round=500, learning_rate=0.05, num_leaves=63)
+    settings: dict[str, Any] = {"num_boost_round": 500, "learning_rate": 0.05, "num_leaves": 63}
+    model, metrics = train_model(x, y, groups, seed=seed, metadata=meta, monotone=monotone, **settings)
+    metrics.update(add_context(model, tp, config, seed=seed, monotone=monotone, **settings))
+    return model, metrics

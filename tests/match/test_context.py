@@ -1,0 +1,94 @@
+"""Pair context: per-node rivals from the other offer's shop, the context stage of a model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from samesku.match.context import CONTEXT_FEATURES, node_context, pair_context
+from samesku.match.model import MatchModel, train_context, train_model
+from samesku.match.score import in_context
+from tests.match.test_matcher import _toy_training
+
+COL = {f: i for i, f in enumerate(CONTEXT_FEATURES)}
+
+
+def _context_training(seed: int = 0, offers: int = 3000):
+    """Pairs where the true match of an offer is its best candidate from that shop."""
+    rng = np.random.default_rng(seed)
+    seller = rng.integers(0, 20, offers)
+    a = rng.integers(0, offers, offers * 6)
+    b = rng.integers(0, offers, offers * 6)
+    keep = (a < b) & (seller[a] != seller[b])
+    a, b = a[keep], b[keep]
+    p = rng.random(len(a)).astype(np.float32)
+    c = pair_context(a, b, p, seller)
+    y = (np.nan_to_num(c[:, COL["shop_gap_min"]], nan=1.0) >= 0) & (p > 0.3)
+    return p, a, b, seller, y.astype(np.int8), a // 4
+
+
+def test_shop_gap_is_negative_when_the_offer_has_a_better_candidate_in_that_shop():
+    # offer 0's candidates: 1 and 2 from shop 7 (0.6 and 0.9), 3 from shop 8 (0.5)
+    seller = np.array([5, 7, 7, 8])
+    a, b = np.array([0, 0, 0]), np.array([1, 2, 3])
+    c = pair_context(a, b, np.array([0.6, 0.9, 0.5]), seller)
+    assert np.isclose(c[0, COL["shop_gap_min"]], 0.6 - 0.9)      # shop 7 had a better offer for 0
+    assert np.isclose(c[1, COL["shop_gap_min"]], 0.9 - 0.6)      # it is the best of shop 7
+    assert np.isnan(c[2, COL["shop_gap_min"]])                   # no rival in shop 8
+    assert c[0, COL["degree_max"]] == 3 and c[0, COL["degree_min"]] == 1
+
+
+def test_node_context_is_the_same_in_any_batch_of_whole_nodes():
+    rng = np.random.default_rng(3)
+    node = rng.integers(0, 50, 2000)
+    other = rng.permutation(2000) + 100
+    shop = rng.integers(-1, 6, 2000)
+    p = np.round(rng.random(2000), 2)   # rounded: many ties, broken the same way in every batch
+    whole = node_context(node, other, shop, p)
+    odd = node % 2 == 1
+    parts = np.empty_like(whole)
+    parts[odd] = node_context(node[odd], other[odd], shop[odd], p[odd])
+    parts[~odd] = node_context(node[~odd], other[~odd], shop[~odd], p[~odd])
+    assert np.array_equal(whole, parts, equal_nan=True)
+    assert np.isnan(whole[shop < 0, 0]).all()
+
+
+def _model_with_context() -> MatchModel:
+    x, y, g = _toy_training()
+    model, _ = train_model(x, y, g, seed=1, num_boost_round=20)
+    p, a, b, seller, yc, gc = _context_training()
+    model.context, metrics = train_context(p, a, b, seller, yc, gc, seed=0)
+    assert metrics["context_val_precision"] > 0.8
+    return model
+
+
+def test_context_stage_lowers_a_pair_whose_offer_has_a_better_match_in_that_shop():
+    model = _model_with_context()
+    seller = np.array([5, 7, 7])
+    final = in_context(model, np.array([0, 0]), np.array([1, 2]), np.array([0.6, 0.9], np.float32),
+                       np.array([False, False]), seller)
+    assert final[0] < 0.5 < final[1]
+
+
+def test_vetoed_pairs_and_pairs_of_unknown_sellers_keep_their_pair_probability():
+    model = _model_with_context()
+    pair_p = np.array([0.0, 0.6, 0.9], np.float32)
+    final = in_context(model, np.array([0, 0, 0]), np.array([1, 2, 3]), pair_p,
+                       np.array([True, False, False]), np.array([5, 7, 7, -1]))
+    assert final[0] == 0.0 and final[2] == np.float32(0.9)
+    assert final[1] != np.float32(0.6)
+
+
+def test_model_with_a_context_stage_reloads_with_identical_probabilities(tmp_path):
+    model = _model_with_context()
+    model.save(tmp_path / "m.json")
+    again = MatchModel.load(tmp_path / "m.json")
+    assert again.context is not None
+    p, a, b, seller, _, _ = _context_training(seed=5)
+    c = pair_context(a, b, p, seller)
+    assert np.array_equal(model.context.predict(c), again.context.predict(c))
+
+
+def test_pair_context_is_the_same_in_small_batches_of_offers():
+    p, a, b, seller, _, _ = _context_training(seed=2, offers=500)
+    whole = pair_context(a, b, p, seller)
+    assert np.array_equal(whole, pair_context(a, b, p, seller, chunk_rows=37), equal_nan=True)
