@@ -37,19 +37,40 @@ def test_shop_gap_is_negative_when_the_offer_has_a_better_candidate_in_that_shop
     assert c[0, COL["degree_max"]] == 3 and c[0, COL["degree_min"]] == 1
 
 
-def test_node_context_is_the_same_in_any_batch_of_whole_nodes():
+def test_node_context_is_the_same_in_any_batch_of_whole_nodes_and_any_row_order():
     rng = np.random.default_rng(3)
     node = rng.integers(0, 50, 2000)
-    other = rng.permutation(2000) + 100
     shop = rng.integers(-1, 6, 2000)
-    p = np.round(rng.random(2000), 2)   # rounded: many ties, broken the same way in every batch
-    whole = node_context(node, other, shop, p)
+    p = np.round(rng.random(2000), 2).astype(np.float32)   # rounded: many ties
+    whole = node_context(node, shop, p)
     odd = node % 2 == 1
     parts = np.empty_like(whole)
-    parts[odd] = node_context(node[odd], other[odd], shop[odd], p[odd])
-    parts[~odd] = node_context(node[~odd], other[~odd], shop[~odd], p[~odd])
+    parts[odd] = node_context(node[odd], shop[odd], p[odd])
+    parts[~odd] = node_context(node[~odd], shop[~odd], p[~odd])
     assert np.array_equal(whole, parts, equal_nan=True)
+    perm = rng.permutation(2000)
+    assert np.array_equal(whole[perm], node_context(node[perm], shop[perm], p[perm]), equal_nan=True)
     assert np.isnan(whole[shop < 0, 0]).all()
+
+
+def test_node_context_reads_hashed_shop_codes_as_their_ranks():
+    rng = np.random.default_rng(4)
+    node, shop = rng.integers(0, 40, 500), rng.integers(-1, 5, 500)
+    p = rng.random(500).astype(np.float32)
+    hashed = np.where(shop >= 0, (shop + 1) * 0x1F3D_5B79_0000_0001 % (2**62), -1)
+    assert np.array_equal(node_context(node, shop, p), node_context(node, hashed, p), equal_nan=True)
+
+
+def test_node_context_matches_a_plain_loop():
+    rng = np.random.default_rng(5)
+    node, shop = rng.integers(0, 30, 400), rng.integers(-1, 4, 400)
+    p = np.round(rng.random(400), 1).astype(np.float32)
+    got = node_context(node, shop, p)
+    for i in range(400):
+        rivals = [p[j] for j in range(400) if j != i and node[j] == node[i] and shop[j] == shop[i]]
+        want = np.nan if shop[i] < 0 or not rivals else max(rivals)
+        assert (np.isnan(want) and np.isnan(got[i, 0])) or np.isclose(got[i, 0], want)
+        assert got[i, 1] == (node == node[i]).sum()
 
 
 def _model_with_context() -> MatchModel:
@@ -86,9 +107,3 @@ def test_model_with_a_context_stage_reloads_with_identical_probabilities(tmp_pat
     p, a, b, seller, _, _ = _context_training(seed=5)
     c = pair_context(a, b, p, seller)
     assert np.array_equal(model.context.predict(c), again.context.predict(c))
-
-
-def test_pair_context_is_the_same_in_small_batches_of_offers():
-    p, a, b, seller, _, _ = _context_training(seed=2, offers=500)
-    whole = pair_context(a, b, p, seller)
-    assert np.array_equal(whole, pair_context(a, b, p, seller, chunk_rows=37), equal_nan=True)

@@ -241,7 +241,7 @@ def _score(pairs: Any, prepared: Any, model: MatchModel, config: Config, stage: 
 def _context(edges: Any, prepared: Any, model: MatchModel, n_buckets: int, work: _Work) -> Any:
     """Edges with their final probability from the model's context stage (see ``in_context``).
 
-    Each pair end becomes a row (node, other, shop of other, pair probability); the rows of
+    Each pair end becomes a row (node, shop of the other offer, pair probability); the rows of
     a bucket of whole nodes go through :func:`node_context`; the two ends join back to the
     pair, and the context model scores it per batch.
     """
@@ -253,16 +253,13 @@ def _context(edges: Any, prepared: Any, model: MatchModel, n_buckets: int, work:
     e = edges.join(shop.withColumnRenamed("_r", "a").withColumnRenamed("_s", "_sa"), "a") \
         .join(shop.withColumnRenamed("_r", "b").withColumnRenamed("_s", "_sb"), "b")
     e = work.save(e, "context_edges")
-    ends = e.select(F.col("a").alias("_node"), F.col("b").alias("_other"), F.col("_sb").alias("_shop"),
-                    F.col("pair_probability").alias("_p"), "a", "b") \
-        .unionByName(e.select(F.col("b").alias("_node"), F.col("a").alias("_other"), F.col("_sa").alias("_shop"),
-                              F.col("pair_probability").alias("_p"), "a", "b"))
+    ends = e.select(F.col("a").alias("_node"), F.col("_sb").alias("_shop"), F.col("pair_probability").alias("_p"), "a", "b") \
+        .unionByName(e.select(F.col("b").alias("_node"), F.col("_sa").alias("_shop"), F.col("pair_probability").alias("_p"), "a", "b"))
     ends_schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("_node", pa.int64()),
                              ("_c0", pa.float64()), ("_c1", pa.float64())])
 
     def per_bucket(t: pa.Table) -> pa.Table:
-        c = node_context(t.column("_node").to_numpy(), t.column("_other").to_numpy(), t.column("_shop").to_numpy(),
-                         t.column("_p").to_numpy().astype(np.float64))
+        c = node_context(t.column("_node").to_numpy(), t.column("_shop").to_numpy(), t.column("_p").to_numpy())
         return pa.table({"a": t.column("a"), "b": t.column("b"), "_node": t.column("_node"),
                          "_c0": pa.array(c[:, 0]), "_c1": pa.array(c[:, 1])}).cast(ends_schema)
 

@@ -10,10 +10,10 @@ candidates from the other offer's shop, and how many candidates each offer has; 
 small calibrated model turns the pair probability plus that context into the final match
 probability.
 
-Stage logic: :func:`node_context` works on rows ``(node, other, shop, p)`` — one per pair
-end — and needs all rows of a node together, in any batch of whole nodes (the local
-engine passes every row at once, Spark a bucket of nodes); :func:`context_features`
-assembles a pair's two ends. Both are deterministic whatever the batching.
+Stage logic: :func:`node_context` works on rows ``(node, shop, p)`` — one per pair end —
+and needs all rows of a node together, in any batch of whole nodes (the local engine
+passes every row at once, Spark a bucket of nodes); :func:`context_features` assembles a
+pair's two ends. Both give the same values whatever the batching and row order.
 """
 
 from __future__ import annotations
@@ -31,43 +31,48 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 CONTEXT_MONOTONE: dict[str, int] = {"pair_probability": 1, "shop_gap_min": 1, "shop_gap_max": 1}
 
 
-def _best_other(group: np.ndarray, other: np.ndarray, p: np.ndarray, fill: float) -> np.ndarray:
-    """Per row: the highest p among the other rows of its group (``fill`` when it has none)."""
-    order = np.lexsort((other, -p, group))   # ties broken by the other offer: any batching agrees
-    g, ps = group[order], p[order].astype(np.float64)
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    seg = np.repeat(starts, np.diff(np.r_[starts, len(g)]))   # first row of each row's group
-    pos = np.arange(len(g))
-    nxt = np.minimum(pos + 1, max(len(g) - 1, 0))
-    has_second = (pos == seg) & (nxt != pos) & (g[nxt] == g)
-    best = ps[seg]
-    out_sorted = np.where(pos == seg, np.where(has_second, ps[nxt], fill), best)
-    out = np.empty(len(g), np.float64)
-    out[order] = out_sorted
-    return out
+def node_context(node: np.ndarray, shop: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Context of each row (node, shop, p): one row per end of a scored pair.
 
-
-def node_context(node: np.ndarray, other: np.ndarray, shop: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Context of each row (node, other, shop, p): one row per end of a scored pair.
-
-    ``shop`` is the seller code of ``other`` (-1 unknown). Returns (rows, 2) float64: the
-    best p among the node's other candidates from ``shop`` (nan if it has none or the
-    shop is unknown) and the node's number of candidates. A batch must hold all rows of each of
-    its nodes.
+    ``shop`` is the seller code of the pair's other offer (-1 unknown). Returns (rows, 2)
+    float64: the best p among the node's other rows from the same shop (nan if it has none
+    or the shop is unknown) and the node's number of rows. A batch must hold all rows of
+    each of its nodes; the result does not depend on the batch or the row order.
     """
     node = np.asarray(node, np.int64)
     shop = np.asarray(shop, np.int64)
-    out = np.empty((len(node), 2), np.float64)
-    if len(node) == 0:
+    p = np.asarray(p, np.float32)
+    n = len(node)
+    out = np.empty((n, 2), np.float64)
+    if n == 0:
         return out
-    # node and shop combined into one group key through their ranks (no overflow for any code)
-    _, shop_rank = np.unique(shop, return_inverse=True)
-    _, node_rank, degree = np.unique(node, return_inverse=True, return_counts=True)
-    group = node_rank.astype(np.int64) * (int(shop_rank.max()) + 1) + shop_rank
-    # none is missing, not 0: "no rival in that shop" as a gap of p cost PriceRunner F1 0.755 -> 0.750
-    best = _best_other(group, np.asarray(other, np.int64), np.asarray(p, np.float64), np.nan)
-    out[:, 0] = np.where(shop < 0, np.nan, best)
-    out[:, 1] = degree[node_rank]
+    if shop.max() >= 2**31:   # hashed codes: their ranks (a caller with small codes skips this sort)
+        known = shop >= 0
+        shop = np.where(known, np.unique(shop, return_inverse=True)[1] - (~known).any(), -1)
+    width = int(shop.max()) + 2
+    if int(node.max()) < (2**62) // width and int(node.min()) >= 0:
+        order = np.argsort(node * width + (shop + 1))   # one sort of one key: (node, shop) groups
+    else:
+        order = np.lexsort((shop, node))
+    ns, ss, ps = node[order], shop[order], p[order]
+    new_node = np.r_[True, ns[1:] != ns[:-1]]
+    new_group = new_node | np.r_[True, ss[1:] != ss[:-1]]
+    starts = np.flatnonzero(new_group)
+    gid = np.cumsum(new_group) - 1
+    top = np.maximum.reduceat(ps, starts)
+    # one row per group holds its maximum: the other rows' best rival is the maximum, its own the
+    # second largest value (the maximum again on a tie), so which tied row it is never matters
+    idx = np.flatnonzero(ps == top[gid])
+    first_top = idx[np.r_[True, gid[idx][1:] != gid[idx][:-1]]]
+    rest = ps.copy()
+    rest[first_top] = -np.inf
+    second = np.maximum.reduceat(rest, starts)
+    best = np.where(np.arange(n) == first_top[gid], second[gid], top[gid]).astype(np.float64)
+    best[np.isneginf(best) | (ss < 0)] = np.nan
+    node_starts = np.flatnonzero(new_node)
+    degree = np.diff(np.r_[node_starts, n])
+    out[order, 0] = best
+    out[order, 1] = np.repeat(degree, degree)
     return out
 
 
@@ -82,26 +87,25 @@ def context_features(p: np.ndarray, ctx_a: np.ndarray, ctx_b: np.ndarray) -> np.
     return np.stack(cols, axis=1).astype(np.float32)
 
 
-def pair_context(a: np.ndarray, b: np.ndarray, p: np.ndarray, seller: np.ndarray,
-                 chunk_rows: int = 2_000_000) -> np.ndarray:
-    """Context features of every pair (a[i], b[i]) with probability p[i], all pairs at once.
+def end_context(a: np.ndarray, b: np.ndarray, p: np.ndarray, seller: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(context of each pair's a end, of its b end), (m, 2) float32 each, all pairs at once.
 
-    ``seller`` is the per-offer seller code (-1 unknown), indexed by offer row. The pair
-    ends are sorted by offer once and handed to :func:`node_context` in batches of whole
-    offers of about ``chunk_rows`` rows, so the working memory stays bounded.
+    ``seller`` is the per-offer seller code (-1 unknown), indexed by offer row. Probabilities
+    are float32 and degrees small, so float32 holds the context exactly.
     """
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
     m = len(a)
-    node = np.concatenate([a, b])
-    order = np.argsort(node, kind="stable")
-    sorted_node = node[order]
-    ctx = np.empty((2 * m, 2), np.float32)   # probabilities are float32 and degrees small: exact
-    lo = 0
-    while lo < 2 * m:
-        # extend the batch to the end of its last offer's rows
-        hi = int(np.searchsorted(sorted_node, sorted_node[min(lo + chunk_rows, 2 * m) - 1], side="right"))
-        idx = order[lo:hi]
-        other = np.where(idx < m, b[idx % m], a[idx % m])
-        ctx[idx] = node_context(node[idx], other, seller[other], p[idx % m])
-        lo = hi
-    return context_features(p, ctx[:m], ctx[m:])
+    # the shops' ranks among the offers (n values, not 2m): node_context then sorts one small key
+    known = seller >= 0
+    ranks = np.unique(seller[known], return_inverse=True)[1]
+    shop = np.full(len(seller), -1, np.int64)
+    shop[known] = ranks
+    ctx = node_context(np.concatenate([a, b]), np.concatenate([shop[b], shop[a]]),
+                       np.concatenate([p, p])).astype(np.float32)
+    return ctx[:m], ctx[m:]
+
+
+def pair_context(a: np.ndarray, b: np.ndarray, p: np.ndarray, seller: np.ndarray) -> np.ndarray:
+    """Context features of every pair (a[i], b[i]) with probability p[i] (see :func:`end_context`)."""
+    ctx_a, ctx_b = end_context(a, b, p, seller)
+    return context_features(p, ctx_a, ctx_b)

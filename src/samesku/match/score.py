@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from samesku.config import MatchConfig
-from samesku.match.context import pair_context
+from samesku.match.context import context_features, end_context
 from samesku.match.features import OfferArrays, pair_features
 from samesku.match.model import MatchModel
 from samesku.match.vetoes import apply_vetoes
@@ -76,10 +76,11 @@ def in_context(model: MatchModel, a: np.ndarray, b: np.ndarray, pair_p: np.ndarr
     """
     if model.context is None or len(a) == 0:
         return np.asarray(pair_p, np.float32)
-    c = pair_context(a, b, pair_p, seller)
+    ctx_a, ctx_b = end_context(a, b, pair_p, seller)
     out = np.asarray(pair_p, np.float32).copy()
-    for lo in range(0, len(a), 1_000_000):   # the trees read float64 rows: bounded copies
+    for lo in range(0, len(a), 1_000_000):   # features and the trees' float64 rows in bounded chunks
         hi = min(len(a), lo + 1_000_000)
         use = ~vetoed[lo:hi] & (seller[a[lo:hi]] >= 0) & (seller[b[lo:hi]] >= 0)
-        out[lo:hi] = np.where(use, model.context.predict(c[lo:hi]), out[lo:hi])
+        q = model.context.predict(context_features(out[lo:hi], ctx_a[lo:hi], ctx_b[lo:hi]))
+        out[lo:hi] = np.where(use, q, out[lo:hi])
     return out
