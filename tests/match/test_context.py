@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from samesku.match.context import CONTEXT_FEATURES, node_context, pair_context
+from samesku.match.context import CONTEXT_FEATURES, end_context, node_context, pair_context
 from samesku.match.model import MatchModel, train_context, train_model
 from samesku.match.score import in_context
 from tests.match.test_matcher import _toy_training
@@ -107,3 +107,10 @@ def test_model_with_a_context_stage_reloads_with_identical_probabilities(tmp_pat
     p, a, b, seller, _, _ = _context_training(seed=5)
     c = pair_context(a, b, p, seller)
     assert np.array_equal(model.context.predict(c), again.context.predict(c))
+
+
+def test_end_context_is_the_same_in_small_batches_of_offers():
+    p, a, b, seller, _, _ = _context_training(seed=2, offers=500)
+    whole = end_context(a, b, p, seller)
+    small = end_context(a, b, p, seller, batch_rows=37)
+    assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(whole, small, strict=True))

@@ -87,22 +87,33 @@ def context_features(p: np.ndarray, ctx_a: np.ndarray, ctx_b: np.ndarray) -> np.
     return np.stack(cols, axis=1).astype(np.float32)
 
 
-def end_context(a: np.ndarray, b: np.ndarray, p: np.ndarray, seller: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def end_context(a: np.ndarray, b: np.ndarray, p: np.ndarray, seller: np.ndarray,
+                batch_rows: int = 2_000_000) -> tuple[np.ndarray, np.ndarray]:
     """(context of each pair's a end, of its b end), (m, 2) float32 each, all pairs at once.
 
-    ``seller`` is the per-offer seller code (-1 unknown), indexed by offer row. Probabilities
-    are float32 and degrees small, so float32 holds the context exactly.
+    ``seller`` is the per-offer seller code (-1 unknown), indexed by offer row. The offers are
+    cut into ranges of about ``batch_rows`` pair ends, each range's ends go through
+    :func:`node_context` together (bounded working memory: 1M synthetic offers' 36M ends at
+    once took 3 GB). Probabilities are float32 and degrees small: float32 holds the context exactly.
     """
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
-    m = len(a)
-    # the shops' ranks among the offers (n values, not 2m): node_context then sorts one small key
+    m, n = len(a), len(seller)
+    ctx_a, ctx_b = np.empty((m, 2), np.float32), np.empty((m, 2), np.float32)
+    if m == 0:
+        return ctx_a, ctx_b
+    # the shops' ranks among the offers: node_context then sorts one small key
     known = seller >= 0
-    ranks = np.unique(seller[known], return_inverse=True)[1]
-    shop = np.full(len(seller), -1, np.int64)
-    shop[known] = ranks
-    ctx = node_context(np.concatenate([a, b]), np.concatenate([shop[b], shop[a]]),
-                       np.concatenate([p, p])).astype(np.float32)
-    return ctx[:m], ctx[m:]
+    shop = np.full(n, -1, np.int64)
+    shop[known] = np.unique(seller[known], return_inverse=True)[1]
+    ends = np.cumsum(np.bincount(a, minlength=n) + np.bincount(b, minlength=n))
+    cuts = np.unique(np.r_[0, np.searchsorted(ends, np.arange(batch_rows, ends[-1], batch_rows), side="right"), n])
+    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+        ra = np.flatnonzero((a >= lo) & (a < hi))
+        rb = np.flatnonzero((b >= lo) & (b < hi))
+        ctx = node_context(np.concatenate([a[ra], b[rb]]), np.concatenate([shop[b[ra]], shop[a[rb]]]),
+                           np.concatenate([p[ra], p[rb]]))
+        ctx_a[ra], ctx_b[rb] = ctx[:len(ra)], ctx[len(ra):]
+    return ctx_a, ctx_b
 
 
 def pair_context(a: np.ndarray, b: np.ndarray, p: np.ndarray, seller: np.ndarray) -> np.ndarray:
