@@ -47,8 +47,8 @@ class TrainingPairs:
         gap = np.cumsum([0] + [int(t.groups.max()) + 1 if len(t.groups) else 0 for t in parts])
         return cls(
             np.concatenate([t.x for t in parts]), np.concatenate([t.y for t in parts]),
-            np.concatenate([t.groups + g for t, g in zip(parts, gap, strict=False)]),
-            np.concatenate([t.pairs + o for t, o in zip(parts, offsets, strict=False)]),
+            np.concatenate([t.groups + g for t, g in zip(parts, gap[:-1], strict=True)]),
+            np.concatenate([t.pairs + o for t, o in zip(parts, offsets[:-1], strict=True)]),
             np.concatenate([t.seller for t in parts]),
         )
 
