@@ -22,7 +22,7 @@ from sklearn.isotonic import IsotonicRegression
 
 from samesku.errors import ConfigError
 from samesku.match.compiled import CompiledForest, compile_forest
-from samesku.match.context import CONTEXT_FEATURES, CONTEXT_MONOTONE
+from samesku.match.context import CONTEXT_FEATURES, CONTEXT_MONOTONE, pair_context
 from samesku.match.features import FEATURES, MONOTONE
 
 FORMAT_VERSION = 1
@@ -301,8 +301,6 @@ def train_context(
 
     ``a``/``b`` are offer rows, ``seller`` the per-row seller code (-1 unknown).
     """
-    from samesku.match.context import pair_context
-
     c = pair_context(a, b, p, seller)
     signs = [CONTEXT_MONOTONE.get(f, 0) for f in CONTEXT_FEATURES] if monotone else None
     booster, calib_x, calib_y, val = _fit_calibrated(c, y, groups, CONTEXT_FEATURES, signs, seed, 300, 0.1, 15)
