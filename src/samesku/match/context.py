@@ -4,15 +4,14 @@ A pair's own features cannot tell ``samsung galaxy s8 64gb`` matching one shop's
 ``galaxy s8 64gb midnight black`` from its matching that shop's ``galaxy s8 plus 64gb``:
 both look alike. The other candidates can. Most shops list a product once, so if the
 offer's best candidate *from that shop* is another offer, this one is probably not the
-match; and an offer whose every candidate scores low makes a lone 0.45 stand out. The
-context stage reads, for each scored pair, the best probability among each offer's other
+match. The context stage reads, for each scored pair, the best probability among each offer's other
 candidates from the other offer's shop, and how many candidates each offer has; a second,
 small calibrated model turns the pair probability plus that context into the final match
 probability.
 
 Stage logic: :func:`node_context` works on rows ``(node, shop, p)`` — one per pair end —
 and needs all rows of a node together, in any batch of whole nodes (the local engine
-passes every row at once, Spark a bucket of nodes); :func:`context_features` assembles a
+passes ranges of offers of ~2M pair ends, Spark a bucket of offers); :func:`context_features` assembles a
 pair's two ends. Both give the same values whatever the batching and row order.
 """
 
