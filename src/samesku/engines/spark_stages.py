@@ -28,7 +28,7 @@ from samesku.keys.blocks import (
 )
 from samesku.keys.candidates import excludes_same_seller, weak_neighbours, weak_offers
 from samesku.keys.families import FAMILIES, PAIR_CHECKS
-from samesku.match.context import context_features, node_context
+from samesku.match.context import node_context
 from samesku.match.features import (
     MATCH_COLUMNS,
     PROFILE_COLUMNS,
@@ -37,6 +37,7 @@ from samesku.match.features import (
     pair_features,
 )
 from samesku.match.model import MatchModel
+from samesku.match.score import context_probability
 from samesku.match.vetoes import apply_vetoes
 from samesku.merge.outputs import build_outputs
 from samesku.merge.profiles import ProfileSource
@@ -272,14 +273,12 @@ def _context(edges: Any, prepared: Any, model: MatchModel, n_buckets: int, work:
     names = _EDGE_SCHEMA.names
 
     def score(t: pa.Table) -> pa.Table:
-        p = t.column("pair_probability").to_numpy(zero_copy_only=False).astype(np.float64)
-        ca = np.stack([t.column("_a0").to_numpy(zero_copy_only=False), t.column("_a1").to_numpy(zero_copy_only=False)], 1)
-        cb = np.stack([t.column("_b0").to_numpy(zero_copy_only=False), t.column("_b1").to_numpy(zero_copy_only=False)], 1)
-        assert model.context is not None
-        q = model.context.predict(context_features(p, ca, cb), threads=1)
-        use = pc.is_null(t.column("veto")).to_numpy(zero_copy_only=False) \
-            & (t.column("_sa").to_numpy() >= 0) & (t.column("_sb").to_numpy() >= 0)
-        final = np.where(use, q, p.astype(np.float32)).astype(np.float32)
+        def col(name: str) -> np.ndarray:
+            return t.column(name).to_numpy(zero_copy_only=False)
+
+        use = pc.is_null(t.column("veto")).to_numpy(zero_copy_only=False) & (col("_sa") >= 0) & (col("_sb") >= 0)
+        final = context_probability(model, col("pair_probability"), np.stack([col("_a0"), col("_a1")], 1),
+                                    np.stack([col("_b0"), col("_b1")], 1), use, threads=1)
         return t.set_column(t.schema.get_field_index(S.MATCH_PROBABILITY), S.MATCH_PROBABILITY,
                             pa.array(final, pa.float32())).select(names)
 

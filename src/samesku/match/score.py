@@ -77,10 +77,16 @@ def in_context(model: MatchModel, a: np.ndarray, b: np.ndarray, pair_p: np.ndarr
     if model.context is None or len(a) == 0:
         return np.asarray(pair_p, np.float32)
     ctx_a, ctx_b = end_context(a, b, pair_p, seller)
+    return context_probability(model, pair_p, ctx_a, ctx_b, ~vetoed & (seller[a] >= 0) & (seller[b] >= 0))
+
+
+def context_probability(model: MatchModel, pair_p: np.ndarray, ctx_a: np.ndarray, ctx_b: np.ndarray,
+                        use: np.ndarray, threads: int = 0) -> np.ndarray:
+    """The context model's probability where ``use``, else the pair probability (both engines call this)."""
     out = np.asarray(pair_p, np.float32).copy()
-    for lo in range(0, len(a), 1_000_000):   # features and the trees' float64 rows in bounded chunks
-        hi = min(len(a), lo + 1_000_000)
-        use = ~vetoed[lo:hi] & (seller[a[lo:hi]] >= 0) & (seller[b[lo:hi]] >= 0)
-        q = model.context.predict(context_features(out[lo:hi], ctx_a[lo:hi], ctx_b[lo:hi]))
-        out[lo:hi] = np.where(use, q, out[lo:hi])
+    assert model.context is not None
+    for lo in range(0, len(out), 1_000_000):   # features and the trees' float64 rows in bounded chunks
+        hi = min(len(out), lo + 1_000_000)
+        q = model.context.predict(context_features(out[lo:hi], ctx_a[lo:hi], ctx_b[lo:hi]), threads=threads)
+        out[lo:hi] = np.where(use[lo:hi], q, out[lo:hi])
     return out
