@@ -15,7 +15,7 @@ from samesku.synth.catalog import Catalog, build_catalog
 from samesku.synth.generator import SYNTH_SCHEMA, TRUTH
 from samesku.synth.product import Product
 from samesku.synth.templates import CATEGORIES, say
-from samesku.synth.western import WEST_FAMILIES
+from samesku.synth.western import WEST_FAMILIES, twin_model
 from samesku.synth.western_render import WCOL
 
 N, SEED = 150_000, 13
@@ -252,3 +252,45 @@ def test_shops_write_english_german_and_nordic_words_and_sometimes_misstate_a_wi
                          rf"(?:{w[0] - 1}|{w[0] + 1})cm wide", x, re.IGNORECASE):
                 wrong += 1
     assert right > 20 and 0.03 < wrong / (right + wrong) < 0.25    # 55cm vs 56cm for one fridge
+
+
+def test_twin_model_changes_one_name_slot_of_a_model() -> None:
+    import random
+    r = random.Random(7)
+    for model in ("8 Plus", "6s", "S8+", "E5 Plus", "G1X Mark II", "80D", "XZ1", "P10 Lite", "Note 9", "X"):
+        for _ in range(20):
+            twin = twin_model(r, model)
+            assert twin != model
+            a, b = model.split(), twin.split()
+            # one word added, dropped or changed: "8" / "8 Plus", "E5" / "G5", "Mark II" / "Mark III"
+            assert abs(len(a) - len(b)) <= 1 and sum(x != y for x, y in zip(a, b)) <= 1, (model, twin)
+    assert twin_model(r, "Spark", modifiers=False) == "Spark"    # nothing a camera can change: kept
+
+
+def test_phone_lines_hold_twin_models_that_share_every_spec_but_the_name(cat: Catalog) -> None:
+    by_specs: dict[tuple, set[str]] = defaultdict(set)
+    for _, p in _of(cat, "mobile"):
+        noise = dict((s[0], s[1:]) for s in p.noise)
+        by_specs[(p.brand.key, p.spec, noise["colours"], noise["screen"], noise["mp"])].add(p.extra["model"])
+    twins = [v for v in by_specs.values() if len(v) == 2]
+    assert len(twins) >= 30          # "E5 Plus" / "G5 Plus": same capacities, colours, screen, camera
+    cams: dict[tuple, set[str]] = defaultdict(set)
+    for _, p in _of(cat, "camera"):
+        cams[(p.brand.key, p.extra["line"], p.spec, dict((s[0], s[1:]) for s in p.noise)["mp"])].add(p.extra["model"])
+    assert sum(len(v) >= 2 for v in cams.values()) >= 10
+
+
+def test_bare_title_shops_name_appliances_by_kind_alone_and_collide_across_products() -> None:
+    table = pa.Table.from_batches(list(generate_batches(40_000, 202)), schema=SYNTH_SCHEMA)
+    rows = [r for r in table.select(["title", "category", "seller", TRUTH]).to_pylist()
+            if (r["category"] or "").startswith(("Home Appliances", "Haushaltsgeräte"))]
+    bare: dict[str, list[bool]] = defaultdict(list)
+    products: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        is_bare = not re.search(r"\d", r["title"]) and len(r["title"].split()) <= 4
+        bare[r["seller"]].append(is_bare)
+        if is_bare:
+            products[r["title"].lower()].add(r[TRUTH])
+    shops = [s for s, v in bare.items() if len(v) >= 20 and np.mean(v) > 0.5]
+    assert shops                                                  # a shop writing "washing machine" for most
+    assert sum(len(v) >= 2 for v in products.values()) >= 5       # one bare title, several products

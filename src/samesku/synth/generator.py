@@ -27,7 +27,7 @@ from samesku.errors import SameskuError
 from samesku.synth import templates as t
 from samesku.synth.catalog import Catalog, Product, build_catalog
 from samesku.synth.western import WEST_FAMILIES
-from samesku.synth.western_render import render_west_title, west_fragment
+from samesku.synth.western_render import BARE_SHOP_EVERY, render_west_title, west_fragment
 
 TRUTH = "truth"
 SYNTH_SCHEMA = pa.schema([
@@ -221,7 +221,7 @@ def _bridge_fragment(bridge: Product, lang: str, rnd: Rnd) -> str:
                     + _name_words(bridge, lang, rnd) + [_render_spec(s, lang, rnd) for s in bridge.spec])
 
 
-def render_title(p: Product, lang: str, rnd: Rnd, shop: int, bridge: Product | None = None) -> str:
+def render_title(p: Product, lang: str, rnd: Rnd, shop: int, bridge: Product | None = None, bare: bool = False) -> str:
     """Render one offer title of product ``p`` in language ``lang``.
 
     Args:
@@ -230,12 +230,13 @@ def render_title(p: Product, lang: str, rnd: Rnd, shop: int, bridge: Product | N
         rnd: source of uniform [0, 1) numbers for every choice.
         shop: seller number; a seller reuses its own house tag.
         bridge: another product whose code or name is appended (a bridge offer).
+        bare: the shop titles Western appliances by their kind alone (``western_render.BARE_SHOP_EVERY``).
 
     Returns:
         The title.
     """
     if p.family in WEST_FAMILIES:
-        return render_west_title(p, lang, rnd, shop, bridge, _bridge_fragment)
+        return render_west_title(p, lang, rnd, shop, bridge, _bridge_fragment, bare)
     seg: dict[str, list[str]] = {}
     tags = t.PROMO_TAGS[lang]
     # Brand: shop-language alias, Latin, both scripts, bracketed, or dropped.
@@ -383,7 +384,8 @@ class _Offers:
                 # shops, starting from its brand's shops, so sibling products of one brand
                 # (64 vs 128 GB, 7 vs 8 kg) share shops as in real catalogs (brand stores)
                 shop = first + (brand_start[j] + ranks[i]) % k
-            titles.append(render_title(p, lang, rnd, shop, prods[bj] if bj >= 0 else None))
+            bare = (shop - first) % BARE_SHOP_EVERY == 2
+            titles.append(render_title(p, lang, rnd, shop, prods[bj] if bj >= 0 else None, bare))
             f = fu[i]
             if p.brand is None or f[0] < P_BRAND_NULL:
                 brands.append(None)

@@ -9,7 +9,10 @@ The hard cases of English/German/Nordic price-comparison catalogs:
 * TVs whose codes embed the screen size (``UE55NU7400`` vs ``UE65NU7400`` vs ``UE55NU7100``);
 * CPUs where K/X suffixes, Xeon versions and box/tray/server-kit packages are products;
 * cameras sold as body only, with a kit lens or as a twin-lens kit;
-* phones where capacity is identity but colour is not (one product, several colours).
+* phones where capacity is identity but colour is not (one product, several colours);
+* twin models — the talk's RX9 problem: a phone or camera line's neighbouring model one name
+  slot away (``8`` / ``8 Plus``, ``E5 Plus`` / ``G5 Plus``, ``Mark II`` / ``Mark III``) with the
+  same specs, colours and a similar price, so only that slot tells the two apart.
 
 Names that exist in the real world (``iPhone 8 Plus``, ``i5-7600K``, ``EOS 2000D``) get
 their codes from a generator seeded by the name, so drawing them twice yields the same
@@ -51,6 +54,63 @@ _AXIS_W = (("size", .34), ("colour", .24), ("install", .12), ("rpm", .1), ("widt
 _SLOT = re.compile(r"\{([A-Za-z0-9]+)(?::([^}]*))?\}")
 _MP = {"canon": (24.1, 26.2, 30.4, 32.5), "nikon": (24.2, 20.9, 45.7, 24.5), "sony": (24.2, 42.4, 24.3),
        "fujifilm": (24.3, 26.1, 16.3), "panasonic": (20.3, 16.0, 10.2), "olympus": (16.1, 20.4)}
+
+
+#: Share of phone and camera lines that hold a twin model (see ``twin_model``).
+TWIN_RATE = .3
+_TWIN_MODIFIERS = ("Plus", "Pro", "Lite", "Max", "mini")
+_ROMAN_NEXT = {"II": "III", "III": "IV", "IV": "III", "ii": "iii", "iii": "ii"}
+
+
+def twin_model(r: random.Random, model: str, modifiers: bool = True) -> str:
+    """A neighbouring model name one slot away from ``model``: a line modifier added, dropped
+    or swapped (``8`` / ``8 Plus`` / ``8 Pro``), a generation digit or roman numeral moved
+    (``S8`` / ``S9``, ``Mark II`` / ``Mark III``), or a series letter changed (``E5`` / ``G5``).
+    Returns ``model`` itself when no slot can change (the caller then keeps one model);
+    ``modifiers=False`` leaves line modifiers alone (cameras are not sold as "Lite")."""
+    words = model.split()
+    ops: list[str] = ["modifier"] if modifiers else []
+    if any(w in _ROMAN_NEXT for w in words):
+        ops += ["roman", "roman"]
+    if re.search(r"\d", model):
+        ops += ["digit", "digit"]
+    if any(re.fullmatch(r"[A-Za-z]\d+[A-Za-z]*", w) for w in words):
+        ops.append("letter")
+    if not ops:
+        return model
+    op = r.choice(ops)
+    if op == "roman":
+        i = next(i for i, w in enumerate(words) if w in _ROMAN_NEXT)
+        words[i] = _ROMAN_NEXT[words[i]]
+    elif op == "digit":
+        runs = list(re.finditer(r"\d+", model))
+        m = runs[-1] if r.random() < .7 else r.choice(runs)
+        n = m.group()
+        if len(n) <= 2:
+            v = int(n) + r.choice((-1, 1, 1, 2))
+            new = str(v if v > 0 else int(n) + 1)
+        else:   # one digit of a long model number (opteron 8356 / 2356, e5 2630 / 2640)
+            k = r.randrange(len(n))
+            new = n[:k] + r.choice([d for d in "0123456789" if d != n[k] and (k or d != "0")]) + n[k + 1:]
+        return model[:m.start()] + new + model[m.end():]
+    elif op == "letter":
+        i = r.choice([i for i, w in enumerate(words) if re.fullmatch(r"[A-Za-z]\d+[A-Za-z]*", w)])
+        w = words[i]
+        letters = [c for c in "ABCEGJKMNPQSTVXZ" if c != w[0].upper()]
+        c = r.choice(letters)
+        words[i] = (c if w[0].isupper() else c.lower()) + w[1:]
+    else:
+        last = words[-1] if words else ""
+        if last.endswith("+") and len(last) > 1:
+            words[-1] = last[:-1]
+        elif last in _TWIN_MODIFIERS or last.lower() in ("edge", "plus", "pro", "lite", "max", "mini"):
+            if len(words) > 1 and r.random() < .5:
+                words.pop()
+            else:
+                words[-1] = r.choice([m for m in _TWIN_MODIFIERS if m.lower() != last.lower()])
+        else:
+            words.append(r.choice(_TWIN_MODIFIERS))
+    return " ".join(words)
 
 
 def _stable(*parts: Any) -> random.Random:
@@ -474,7 +534,21 @@ class WesternFamilies:
         colour = "black" if sr.random() < .8 or bkey not in ("fujifilm", "olympus", "panasonic", "") else "silver"
         langs, usd, h = self.wlangs(brand), r.uniform(350, 2600), r.getrandbits(64)
         line_p = self.ph("en:" + line) if line else None
-        digits = code_from(sr, "####")
+        models = [model]
+        if r.random() < TWIN_RATE:   # the neighbouring model: same sensor, colour, kits and price band
+            models = list(dict.fromkeys((model, twin_model(r, model, modifiers=False))))
+        out = []
+        for j, model in enumerate(models):
+            out += self._camera_model(brand, bkey, model, configs, kit_list, cstyle, ctype, mp, colour, langs,
+                                      usd * (r.uniform(.8, 1.25) if j else 1), _flip(r, h, 8) if j else h, line, line_p)
+        return out
+
+    def _camera_model(self, brand: Brand, bkey: str, model: str, configs: list[tuple[str, ...]], kit_list: list[str],
+                      cstyle: str, ctype: str, mp: float, colour: str, langs: tuple[tuple[str, float], ...], usd: float,
+                      h: int, line: str, line_p: Any) -> list[Product]:
+        """One camera model sold in each of ``configs`` (body, kit lens, twin-lens kit)."""
+        r = self.r
+        digits = code_from(_stable("camera", brand.key, model), "####")
         out = []
         for cfg in configs:
             kind = cfg[0]
@@ -516,11 +590,26 @@ class WesternFamilies:
         cap_list = [int(c) for c in caps.split()]
         lo = r.randrange(len(cap_list))
         chosen = cap_list[lo:lo + r.choice((1, 2, 2, 3))]
-        code = code_from(sr, sr.choice(pat.split("|"))) if pat else None
         colours = tuple(sr.sample(cols.split(), min(len(cols.split()), sr.choice((2, 3, 4)))))
         screen, mp = round(sr.uniform(4.7, 6.5), 1), sr.choice((12, 12, 13, 16, 20, 48))
         langs, usd, h = self.wlangs(brand), sr.uniform(150, 1100), r.getrandbits(64)
         name = ((self.ph(series), brand.key in ("samsung", "motorola")),) if series else ()
+        models = [model]
+        if r.random() < TWIN_RATE:   # the neighbouring model: same capacities, colours, screen, camera
+            models = list(dict.fromkeys((model, twin_model(r, model))))
+        out = []
+        for j, model in enumerate(models):
+            cr = _stable("mobile-code", brand.key, series, model)   # a model drawn twice keeps its code
+            code = code_from(cr, cr.choice(pat.split("|"))) if pat else None
+            out += self._mobile_model(brand, name, model, code, chosen, colours, screen, mp, langs,
+                                      usd * (r.uniform(.8, 1.25) if j else 1), _flip(r, h, 8) if j else h)
+        return out
+
+    def _mobile_model(self, brand: Brand, name: tuple[Any, ...], model: str, code: str | None, chosen: list[int],
+                      colours: tuple[str, ...], screen: float, mp: int, langs: tuple[tuple[str, float], ...],
+                      usd: float, h: int) -> list[Product]:
+        """One phone model sold in each capacity of ``chosen``."""
+        r = self.r
         out = []
         for cap in chosen:
             noise: list[Spec] = [("colours", colours), ("screen", screen), ("mp", mp)]
