@@ -534,12 +534,12 @@ class WesternFamilies:
         colour = "black" if sr.random() < .8 or bkey not in ("fujifilm", "olympus", "panasonic", "") else "silver"
         langs, usd, h = self.wlangs(brand), r.uniform(350, 2600), r.getrandbits(64)
         line_p = self.ph("en:" + line) if line else None
-        models = [model]
+        line_models = [model]
         if r.random() < TWIN_RATE:   # the neighbouring model: same sensor, colour, kits and price band
-            models = list(dict.fromkeys((model, twin_model(r, model, modifiers=False))))
+            line_models = list(dict.fromkeys((model, twin_model(r, model, modifiers=False))))
         out = []
-        for j, model in enumerate(models):
-            out += self._camera_model(brand, bkey, model, configs, kit_list, cstyle, ctype, mp, colour, langs,
+        for j, m in enumerate(line_models):
+            out += self._camera_model(brand, bkey, m, configs, kit_list, cstyle, ctype, mp, colour, langs,
                                       usd * (r.uniform(.8, 1.25) if j else 1), _flip(r, h, 8) if j else h, line, line_p)
         return out
 
@@ -594,14 +594,14 @@ class WesternFamilies:
         screen, mp = round(sr.uniform(4.7, 6.5), 1), sr.choice((12, 12, 13, 16, 20, 48))
         langs, usd, h = self.wlangs(brand), sr.uniform(150, 1100), r.getrandbits(64)
         name = ((self.ph(series), brand.key in ("samsung", "motorola")),) if series else ()
-        models = [model]
+        line_models = [model]
         if r.random() < TWIN_RATE:   # the neighbouring model: same capacities, colours, screen, camera
-            models = list(dict.fromkeys((model, twin_model(r, model))))
+            line_models = list(dict.fromkeys((model, twin_model(r, model))))
         out = []
-        for j, model in enumerate(models):
-            cr = _stable("mobile-code", brand.key, series, model)   # a model drawn twice keeps its code
+        for j, m in enumerate(line_models):
+            cr = _stable("mobile-code", brand.key, series, m)   # a model drawn twice keeps its code
             code = code_from(cr, cr.choice(pat.split("|"))) if pat else None
-            out += self._mobile_model(brand, name, model, code, chosen, colours, screen, mp, langs,
+            out += self._mobile_model(brand, name, m, code, chosen, colours, screen, mp, langs,
                                       usd * (r.uniform(.8, 1.25) if j else 1), _flip(r, h, 8) if j else h)
         return out
 
