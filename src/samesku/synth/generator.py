@@ -27,7 +27,7 @@ from samesku.errors import SameskuError
 from samesku.synth import templates as t
 from samesku.synth.catalog import Catalog, Product, build_catalog
 from samesku.synth.western import WEST_FAMILIES
-from samesku.synth.western_render import BARE_SHOP_EVERY, render_west_title, west_fragment
+from samesku.synth.western_render import is_bare_shop, render_west_title, west_fragment
 
 TRUTH = "truth"
 SYNTH_SCHEMA = pa.schema([
@@ -230,7 +230,7 @@ def render_title(p: Product, lang: str, rnd: Rnd, shop: int, bridge: Product | N
         rnd: source of uniform [0, 1) numbers for every choice.
         shop: seller number; a seller reuses its own house tag.
         bridge: another product whose code or name is appended (a bridge offer).
-        bare: the shop titles Western appliances by their kind alone (``western_render.BARE_SHOP_EVERY``).
+        bare: the shop titles Western appliances by their kind alone (``western_render.is_bare_shop``).
 
     Returns:
         The title.
@@ -384,8 +384,7 @@ class _Offers:
                 # shops, starting from its brand's shops, so sibling products of one brand
                 # (64 vs 128 GB, 7 vs 8 kg) share shops as in real catalogs (brand stores)
                 shop = first + (brand_start[j] + ranks[i]) % k
-            bare = (shop - first) % BARE_SHOP_EVERY == 2
-            titles.append(render_title(p, lang, rnd, shop, prods[bj] if bj >= 0 else None, bare))
+            titles.append(render_title(p, lang, rnd, shop, prods[bj] if bj >= 0 else None, is_bare_shop(shop - first)))
             f = fu[i]
             if p.brand is None or f[0] < P_BRAND_NULL:
                 brands.append(None)

@@ -59,6 +59,7 @@ _MP = {"canon": (24.1, 26.2, 30.4, 32.5), "nikon": (24.2, 20.9, 45.7, 24.5), "so
 #: Share of phone and camera lines that hold a twin model (see ``twin_model``).
 TWIN_RATE = .3
 _TWIN_MODIFIERS = ("Plus", "Pro", "Lite", "Max", "mini")
+_LINE_MODIFIERS = frozenset(m.lower() for m in _TWIN_MODIFIERS) | {"edge"}
 _ROMAN_NEXT = {"II": "III", "III": "IV", "IV": "III", "ii": "iii", "iii": "ii"}
 
 
@@ -103,7 +104,7 @@ def twin_model(r: random.Random, model: str, modifiers: bool = True) -> str:
         last = words[-1] if words else ""
         if last.endswith("+") and len(last) > 1:
             words[-1] = last[:-1]
-        elif last in _TWIN_MODIFIERS or last.lower() in ("edge", "plus", "pro", "lite", "max", "mini"):
+        elif last.lower() in _LINE_MODIFIERS:
             if len(words) > 1 and r.random() < .5:
                 words.pop()
             else:

@@ -231,6 +231,14 @@ def _config(s: tuple, lang: str, r: Rnd) -> str:
 
 
 # ---- per-family segments ---------------------------------------------------------------------
+def _kind_words(sp: dict[str, tuple], lang: str, r: Rnd, p_install: float) -> list[str]:
+    """An appliance's kind (``dishwasher``), after its install type with probability ``p_install``."""
+    k = [west_spec(sp["kind"], lang, r)]
+    if r() < p_install:
+        k.insert(0, west_spec(sp["install"], lang, r))
+    return k
+
+
 def _appliance(p: Product, lang: str, r: Rnd) -> tuple[str, dict[str, list[str]]]:
     sp = {s[0]: s for s in p.spec}
     inst, col = sp["install"][1], sp["colour"]
@@ -244,10 +252,7 @@ def _appliance(p: Product, lang: str, r: Rnd) -> tuple[str, dict[str, list[str]]
     if mode != "generic":
         seg["C"] = [render_code(p, r)]
     if mode == "generic" or r() < (.85 if mode == "full" else .25):
-        k = [west_spec(sp["kind"], lang, r)]
-        if r() < ((.9 if mode == "generic" else .65) if inst != "freestanding" else .3):
-            k.insert(0, west_spec(sp["install"], lang, r))
-        seg["K"] = k
+        seg["K"] = _kind_words(sp, lang, r, (.9 if mode == "generic" else .65) if inst != "freestanding" else .3)
     pv, pc, px = {"generic": (.35, .7, .12), "full": (.5, .5, .22), "code": (.1, .1, 0)}[mode]
     seg["V"] = [west_spec(s, lang, r) for s in p.spec if s[0] in ("height", "kg", "wkg", "litres", "rpm", "width") and r() < pv]
     if r() < pc:
@@ -266,13 +271,15 @@ def _appliance(p: Product, lang: str, r: Rnd) -> tuple[str, dict[str, list[str]]
 BARE_SHOP_EVERY = 25
 
 
+def is_bare_shop(rank: int) -> bool:
+    """Whether the shop of this rank in its language (0 = the largest) is a bare-title shop."""
+    return rank % BARE_SHOP_EVERY == 2
+
+
 def _bare_appliance(p: Product, lang: str, r: Rnd) -> tuple[str, dict[str, list[str]]]:
     """An appliance titled by a bare-title shop: its kind, perhaps install type, a spec or colour."""
     sp = {s[0]: s for s in p.spec}
-    k = [west_spec(sp["kind"], lang, r)]
-    if r() < (.7 if sp["install"][1] != "freestanding" else .2):
-        k.insert(0, west_spec(sp["install"], lang, r))
-    seg: dict[str, list[str]] = {"K": k}
+    seg: dict[str, list[str]] = {"K": _kind_words(sp, lang, r, .7 if sp["install"][1] != "freestanding" else .2)}
     if r() < .25:
         seg["c"] = [west_spec(sp["colour"], lang, r)]
     seg["V"] = [west_spec(s, lang, r) for s in p.spec if s[0] in ("kg", "rpm", "litres") and r() < .2]
