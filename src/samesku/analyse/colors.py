@@ -15,7 +15,7 @@ import ahocorasick
 
 from samesku.analyse._resources import fold, is_cjk, read_tsv
 
-__all__ = ["extract_colors"]
+__all__ = ["extract_colors", "strip_colors"]
 
 _WORD, _SUB, _END, _SUFFIX = "word", "sub", "end", "suffix"
 
@@ -49,6 +49,27 @@ def _accept(text: str, start: int, end: int, mode: str) -> bool:
     return left_ok and right_ok
 
 
+def _color_hits(title_clean: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Accepted colour hits as (start, end, canonical names), leftmost-longest, non-overlapping.
+
+    Stop phrases (no canonical name) are hits too: they hide the colour words inside them.
+    """
+    hits: list[tuple[int, int, tuple[str, ...]]] = []
+    for last, (length, names, mode) in _automaton().iter(title_clean):
+        start = last - length + 1
+        if _accept(title_clean, start, last + 1, mode):
+            hits.append((start, -length, names))
+    hits.sort()
+    out: list[tuple[int, int, tuple[str, ...]]] = []
+    covered_to = -1
+    for start, neg_length, names in hits:
+        if start < covered_to:
+            continue
+        covered_to = start - neg_length
+        out.append((start, covered_to, names))
+    return out
+
+
 def extract_colors(title_clean: str) -> list[str]:
     """Canonical colour names mentioned in a cleaned title, in order, without repeats.
 
@@ -60,20 +81,18 @@ def extract_colors(title_clean: str) -> list[str]:
     """
     if not title_clean:
         return []
-    hits: list[tuple[int, int, tuple[str, ...]]] = []
-    for last, (length, names, mode) in _automaton().iter(title_clean):
-        start = last - length + 1
-        if _accept(title_clean, start, last + 1, mode):
-            hits.append((start, -length, names))
-    if not hits:
-        return []
-    hits.sort()
     colors: dict[str, None] = {}
-    covered_to = -1
-    for start, neg_length, names in hits:
-        if start < covered_to:
-            continue
-        covered_to = start - neg_length
+    for _, _, names in _color_hits(title_clean):
         for name in names:
             colors[name] = None
     return list(colors)
+
+
+def strip_colors(title_clean: str) -> str:
+    """The cleaned title without its colour words, spaces collapsed
+    (``"hotpoint h1 washer white"`` -> ``"hotpoint h1 washer"``)."""
+    out = title_clean
+    for start, end, names in reversed(_color_hits(title_clean)):
+        if names:
+            out = out[:start] + " " + out[end:]
+    return " ".join(out.split())

@@ -39,6 +39,7 @@ from samesku.keys.candidates import exclusion_groups, stage_candidates
 from samesku.keys.encoder import TextEncoder
 from samesku.keys.families import embedding_groups, name_token_counts, normalised_code_lists
 from samesku.match.features import OfferArrays, SellerStyle, TokenIdf, arrays_from_table
+from samesku.match.listing import KEY_COLUMNS, ColourListing, colour_listing_keys, colour_pair_sums
 from samesku.match.model import MatchModel, load_model
 from samesku.match.score import in_context, score_pairs
 from samesku.merge.outputs import build_outputs
@@ -148,6 +149,18 @@ def encode_and_prepare(offers: pa.Table, encoder: TextEncoder, token_idf: TokenI
     return OfferArrays(**out)   # map_chunks yields one (empty) chunk for an empty table too
 
 
+def colour_listing(offers: pa.Table, config: Config) -> ColourListing:
+    """How the catalog's shops list colours (:mod:`samesku.match.listing`), counted over all
+    offers chunk by chunk (each chunk's keys pre-counted, so memory follows distinct keys)."""
+    parts = []
+    for lo in range(0, offers.num_rows, config.chunk_rows):
+        keys = colour_listing_keys(offers.slice(lo, config.chunk_rows))
+        parts.append(keys.group_by(list(KEY_COLUMNS)).aggregate([("cat", "count")]).rename_columns([*KEY_COLUMNS, "n"]))
+    if not parts:
+        return ColourListing.none()
+    return ColourListing.fit(colour_pair_sums(pa.concat_tables(parts)))
+
+
 @dataclass
 class PreparedOffers:
     """Analysed, encoded offers with their pair-feature arrays and the run's fitted state."""
@@ -173,10 +186,10 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
         sample = offers.take(pa.array(sample_positions(rows, config.encoder.fit_sample)))
         encoder = fit_encoder(encoder_texts(sample), config)
         token_idf = TokenIdf.fit(sample)
-        seller_style = SellerStyle.fit(sample)
         seller_check = check_sellers(sample)
-    # sellers that fail the check say nothing: pair features read no seller (the outputs keep it)
-    featured = without_sellers(offers) if sellers_fail_check(seller_check, config) else offers
+        # sellers that fail the check say nothing: pair features read no seller (the outputs keep it)
+        featured = without_sellers(offers) if sellers_fail_check(seller_check, config) else offers
+        seller_style = SellerStyle.fit(sample, colour_listing(featured, config))
     arrays = encode_and_prepare(featured, encoder, token_idf, seller_style, config, timer)
     del featured
     vectors = arrays.vectors

@@ -92,11 +92,35 @@ from samesku.match.features import (
     arrays_to_table,
     prepare_offers,
 )
+from samesku.match.listing import KEY_COLUMNS, ColourListing, colour_listing_keys
 from samesku.match.model import MatchModel, load_model
 from samesku.progress import Reporter, Timer
 
 _REJECT_CODES = (*REASONS, INVALID_UTF8)   # index 0 = valid
 _INTERNAL = (S.ROW_NUMBER, S.SOURCE_FILE)
+
+
+def _colour_listing(analysed: Any, no_sellers: bool) -> ColourListing:
+    """:func:`samesku.engines.local.colour_listing` as Spark group-bys: the same pair sums
+    (:func:`samesku.match.listing.colour_pair_sums`), only the per-category totals reach the driver."""
+    from pyspark.sql import functions as F
+
+    if no_sellers:
+        return ColourListing.none()
+    keys = _map(analysed, colour_listing_keys, pa.schema([(k, pa.int64()) for k in KEY_COLUMNS]))
+    counts = keys.groupBy(*KEY_COLUMNS).agg(F.count(F.lit(1)).alias("n"))
+
+    def pairs(n: Any) -> Any:
+        return (n * (n - 1) / 2).cast("long")
+
+    def minus_same_colour(by: list[str]) -> Any:
+        inner = counts.groupBy(*by, "colour").agg(F.sum("n").alias("n")).withColumn("same", pairs(F.col("n")))
+        outer = inner.groupBy(*by).agg(F.sum("n").alias("n"), F.sum("same").alias("same"))
+        return outer.groupBy("cat").agg(F.sum(pairs(F.col("n")) - F.col("same")).alias("pairs"))
+
+    shop = minus_same_colour(["cat", "group", "seller"]).withColumnRenamed("pairs", "same_shop")
+    sums = minus_same_colour(["cat", "group"]).join(shop, "cat", "left").fillna(0, ["same_shop"])
+    return ColourListing.fit(_to_arrow(sums.select("cat", "pairs", "same_shop")))
 
 
 # --- 1. read and validate ----------------------------------------------------------------------
@@ -228,11 +252,10 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
         sample = _to_arrow(analysed.join(top, S.ROW_NUMBER)).sort_by([("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
         encoder = fit_encoder(encoder_texts(sample), config)
         token_idf = TokenIdf.fit(sample)
-        seller_style = SellerStyle.fit(sample)
         seller_check = check_sellers(sample)
+        no_sellers = sellers_fail_check(seller_check, config)   # sellers that fail the check say nothing
+        seller_style = SellerStyle.fit(sample, _colour_listing(analysed, no_sellers))
     prepared_schema = pa.schema(list(_arrow_schema(analysed)) + list(MATCH_SCHEMA))
-
-    no_sellers = sellers_fail_check(seller_check, config)   # sellers that fail the check say nothing
 
     def prepare(t: pa.Table) -> pa.Table:
         vectors = encoder.encode(encoder_texts(t))

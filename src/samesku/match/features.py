@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from samesku.analyse._resources import fold, load_units, read_tsv
 from samesku.analyse.brand import brand_script, brands_related
 from samesku.analyse.codes import SUBSTITUTION_MIN_LEN
 from samesku.keys.families import normalised_code_lists
+from samesku.match.listing import ColourListing, colour_listing_keys, colour_pair_sums
 
 #: Feature names, in model column order. Changing it requires retraining the model.
 #: The sign says how the match probability may move when the feature grows (+1 up, -1
@@ -70,6 +71,7 @@ FEATURES: tuple[str, ...] = (
     "unit_price_log_ratio",
     "price_log_ratio",
     "color_state",
+    "color_identity",       # share of the category's colour-only title differences one shop listed (match/listing.py)
     "variant_state",
     "phash_distance",
     "length_ratio",
@@ -140,6 +142,7 @@ class OfferArrays:
     phash: np.ndarray           # uint64, 0 with has_phash False
     has_phash: np.ndarray       # bool
     seller_style: np.ndarray    # (n, STYLE_DIMS) float32: the offer's seller's SellerStyle row
+    color_identity: np.ndarray  # float32: how far colour is identity in the offer's category (ColourListing)
 
 
 @dataclass
@@ -216,12 +219,19 @@ class SellerStyle:
     keys: np.ndarray     # sorted int64 seller codes (as ``prepare_offers`` codes sellers)
     values: np.ndarray   # (len(keys), STYLE_DIMS) float32
     default: np.ndarray  # (STYLE_DIMS,) float32: the catalog's row
+    colour: ColourListing = field(default_factory=ColourListing.none)   # how shops list colours, per category
 
     prior = 5.0
 
     @classmethod
-    def fit(cls, offers: pa.Table) -> SellerStyle:
-        """Fit on analysed offers (a deterministic sample is enough: a shop's style is stable)."""
+    def fit(cls, offers: pa.Table, colour: ColourListing | None = None) -> SellerStyle:
+        """Fit on analysed offers (a deterministic sample is enough: a shop's style is stable).
+
+        ``colour``: the catalog's :class:`ColourListing`, counted over all offers by the engine
+        (None: counted on ``offers``).
+        """
+        if colour is None:
+            colour = ColourListing.fit(colour_pair_sums(colour_listing_keys(offers)))
         n = offers.num_rows
         seller = _codes(_column(offers, S.SELLER, pa.string()))
         codes = _column(offers, S.MODEL_CODES, pa.list_(pa.string()))
@@ -234,7 +244,7 @@ class SellerStyle:
         default = np.array([has_code.mean() if n else 0.0, 1.0, 1.0, 0.0], dtype=np.float32)
         known = seller >= 0
         if not known.any():
-            return cls(np.empty(0, np.int64), np.empty((0, STYLE_DIMS), np.float32), default)
+            return cls(np.empty(0, np.int64), np.empty((0, STYLE_DIMS), np.float32), default, colour)
         keys, inv = np.unique(seller[known], return_inverse=True)
         size = np.bincount(inv).astype(np.float64)
         def relative(x: np.ndarray) -> np.ndarray:
@@ -249,17 +259,17 @@ class SellerStyle:
             shrunk(relative(n_dig), 1.0),
             np.log(size / size.mean()),
         ]).astype(np.float32)
-        return cls(keys.astype(np.int64), values, default)
+        return cls(keys.astype(np.int64), values, default, colour)
 
     def save(self, path: str | Path) -> None:
         """Write the fitted styles as a compressed .npz."""
-        np.savez_compressed(path, keys=self.keys, values=self.values, default=self.default)
+        np.savez_compressed(path, keys=self.keys, values=self.values, default=self.default, **self.colour.arrays())
 
     @classmethod
     def load(cls, path: str | Path) -> SellerStyle:
         """Read styles written by :meth:`save`."""
         with np.load(path) as z:
-            return cls(z["keys"], z["values"], z["default"])
+            return cls(z["keys"], z["values"], z["default"], ColourListing.from_arrays(z))
 
     def lookup(self, seller: np.ndarray) -> np.ndarray:
         """(n, STYLE_DIMS) style rows of seller codes (-1 or unseen: the catalog's row)."""
@@ -507,6 +517,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64)
 
     amount = _comparable_amount(offers, _num(S.AMOUNT))
+    category = _codes(pc.utf8_lower(_column(offers, S.CATEGORY, pa.string())))
     seller = _codes(_column(offers, S.SELLER, pa.string()))
     brand_col = pc.fill_null(_column(offers, S.BRAND_NORM, pa.string()), "")
     brand_token = _first_last(match_tokens(brand_col), n)
@@ -539,7 +550,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         brand_token=_token_keys(brand_token),
         brand_script=brand_script,
         brand_initial=brand_initial,
-        category=_codes(pc.utf8_lower(_column(offers, S.CATEGORY, pa.string()))),
+        category=category,
         seller=seller,
         count=_num(S.COUNT),
         amount=amount,
@@ -549,6 +560,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         phash=phash,
         has_phash=has_phash,
         seller_style=style.lookup(seller),
+        color_identity=style.colour.lookup(category),
     )
 
 
@@ -917,6 +929,7 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
 
     both, inter, _ = _set_relation(arrays.colors[a], arrays.colors[b])
     out[:, col["color_state"]] = _set_state(both, inter)
+    out[:, col["color_identity"]] = (arrays.color_identity[a] + arrays.color_identity[b]) / 2
     both, inter, _ = _set_relation(arrays.variants[a], arrays.variants[b])
     out[:, col["variant_state"]] = _set_state(both, inter)
 
@@ -951,7 +964,7 @@ _SCALARS: dict[str, np.dtype] = {
     "count": np.dtype(np.float64), "amount": np.dtype(np.float64), "unit": np.dtype(np.int64),
     "price": np.dtype(np.float64), "phash": np.dtype(np.int64), "has_phash": np.dtype(np.bool_),
     "code_len": np.dtype(np.int32), "token_count": np.dtype(np.int8), "title_len": np.dtype(np.float32),
-    "brand_script": np.dtype(np.int8), "brand_initial": np.dtype(np.int32),
+    "brand_script": np.dtype(np.int8), "brand_initial": np.dtype(np.int32), "color_identity": np.dtype(np.float32),
 }
 _STRINGS = ("titles", "primary_code", "code_list", "compact_title", "brand_name")
 #: column names of :func:`arrays_to_table` (prefixed ``m_`` so they never meet offer columns)

@@ -90,6 +90,7 @@ class _Builder(WesternFamilies):
         self._west_init(max(40, n_products // 150))
         self.families = list(FAMILY_WEIGHTS)
         self.fam_cum = np.cumsum(list(FAMILY_WEIGHTS.values())).tolist()
+        self.lines = 0
 
     def ph(self, spec: str) -> Phrase:
         # Phrases are shared objects: parse each template string once.
@@ -158,10 +159,12 @@ class _Builder(WesternFamilies):
         fam = next((f for f, c in zip(self.families, self.fam_cum, strict=True) if x < c), "hardware")
         made: list[Product] = getattr(self, "_" + fam)()
         out = []
+        self.lines += 1
         for p in made:
             k = p.key()
             if k not in self.seen_keys:
                 self.seen_keys.add(k)
+                p.line = self.lines
                 p.category = p.category or fam
                 if p.gtin is None:
                     p.gtin = self.gtin(fam, p.langs[0][0])

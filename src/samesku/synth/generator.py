@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -313,6 +314,19 @@ def render_title(p: Product, lang: str, rnd: Rnd, shop: int, bridge: Product | N
 #: follow "one shop lists a product once", true of most real catalogs.
 P_SHOP_REPEAT = 0.03
 
+#: Share of shops with a house template: they title every product of one sibling group
+#: (a model's colours, capacities, sizes) with the same choices of words, order and
+#: spelling, so their listings of siblings differ only where the products differ, as real
+#: shops' do (PriceRunner: `hotpoint ... washing machine white` / `... black` from one shop).
+#: Where colour is identity a shop lists each colour, so colour-only title differences
+#: come mostly from one shop; where it is not, one listing carries the model.
+P_HOUSE_SHOP = 0.5
+
+
+def is_house_shop(shop: int) -> bool:
+    """Does seller number ``shop`` title sibling products from one template (see ``P_HOUSE_SHOP``)."""
+    return (shop * 2654435761 % 4294967296) / 4294967296 < P_HOUSE_SHOP
+
 
 class _Offers:
     """Renders chunks of offers of one catalog (everything but the titles is vectorised)."""
@@ -384,6 +398,8 @@ class _Offers:
                 # shops, starting from its brand's shops, so sibling products of one brand
                 # (64 vs 128 GB, 7 vs 8 kg) share shops as in real catalogs (brand stores)
                 shop = first + (brand_start[j] + ranks[i]) % k
+            if p.line >= 0 and is_house_shop(shop):
+                rnd = random.Random(self.seed * 1_000_003 + shop * 7_919_993 + p.line).random
             titles.append(render_title(p, lang, rnd, shop, prods[bj] if bj >= 0 else None, is_bare_shop(shop - first)))
             f = fu[i]
             if p.brand is None or f[0] < P_BRAND_NULL:

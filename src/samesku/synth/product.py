@@ -36,6 +36,7 @@ class Product:
     alt_code: str | None = None
     category: str = ""
     extra: dict[str, Any] | None = None
+    line: int = -1   # sibling group (one ``_Builder.group`` call); -1 none: shops title it freely
 
     def key(self) -> tuple[Any, ...]:
         """Identity: two products with equal keys would be the same product."""
