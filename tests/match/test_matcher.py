@@ -280,3 +280,14 @@ def test_two_brands_conflict_unless_spellings_of_one_named_by_the_other_title_or
     # a two-word brand is named by both its words, not by a title that says "new"
     assert brand_state({"title": "asics gel new 42", "brand": "asics"}, {"title": "574 shoe 42", "brand": "new balance"}) == 0.0
     assert brand_state({"title": "asics new balance 42", "brand": "asics"}, {"title": "574 shoe 42", "brand": "new balance"}) == 0.5
+
+
+def test_neighbouring_colour_names_are_closer_than_different_colours_and_no_colour_is_missing():
+    near = _pair({"title": "bosch fridge silver", "colors": ["silver"]}, {"title": "bosch fridge stainless", "colors": ["stainless"]})
+    far = _pair({"title": "bosch fridge white", "colors": ["white"]}, {"title": "bosch fridge black", "colors": ["black"]})
+    none = _pair({"title": "bosch fridge white", "colors": ["white"]}, {"title": "bosch fridge", "colors": []})
+    d = COL["color_distance"]
+    assert near[0, d] < 10 < 90 < far[0, d] and np.isnan(none[0, d])
+    # the closest two of several named colours count
+    two = _pair({"title": "case white black", "colors": ["white", "black"]}, {"title": "case black", "colors": ["black"]})
+    assert two[0, d] == 0.0

@@ -25,6 +25,7 @@ from samesku._arrays import hex64, unique_int, unique_int_inverse
 from samesku.analyse._resources import fold, load_units, read_tsv
 from samesku.analyse.brand import brand_script, brands_related
 from samesku.analyse.codes import SUBSTITUTION_MIN_LEN
+from samesku.analyse.colors import COLOR_LAB
 from samesku.keys.families import normalised_code_lists
 from samesku.match.listing import ColourListing, colour_listing_keys, colour_pair_sums
 
@@ -71,6 +72,7 @@ FEATURES: tuple[str, ...] = (
     "unit_price_log_ratio",
     "price_log_ratio",
     "color_state",
+    "color_distance",       # CIE76 delta E of the closest two named colours (silver / stainless 6, white / black 100)
     "color_identity",       # share of the category's colour-only title differences one shop listed (match/listing.py)
     "variant_state",
     "phash_distance",
@@ -90,7 +92,7 @@ MONOTONE: dict[str, int] = {
     "unmatched_idf_max": -1, "unmatched_idf_min": -1, "number_jaccard": 1, "number_unmatched": -1,
     "code_overlap": 1, "code_ratio": 1, "code_partial": 1, "code_in_other_title": 1, "code_substitution": -1, "gtin_overlap": 1, "brand_state": 1,
     "category_state": 1, "count_state": 1, "amount_state": 1, "amount_log_ratio": -1,
-    "unit_price_log_ratio": -1, "price_log_ratio": -1, "color_state": 1, "variant_state": 1,
+    "unit_price_log_ratio": -1, "price_log_ratio": -1, "color_state": 1, "color_distance": -1, "variant_state": 1,
     "phash_distance": -1, "seller_same": -1, "coverage_min": 1, "coverage_max": 1,
     "digit_jaccard": 1, "digit_unmatched_min": -1, "digit_unmatched_max": -1, "modifier_state": 1,
     "slot_conflict": -1,
@@ -98,6 +100,7 @@ MONOTONE: dict[str, int] = {
 
 _TOKENS = 24   # tokens per title kept for the IDF overlap (longer titles are truncated)
 _SETS = 6      # values per offer kept for code / gtin / colour / variant / number sets
+_LABS = 2      # colours per offer given a colour distance (titles rarely name more)
 _JOINS = 8     # joined adjacent token pairs per title (those holding a digit; see _token_joins)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -126,6 +129,7 @@ class OfferArrays:
     compact_title: np.ndarray   # object: clean title upper-cased, separators removed
     gtins: np.ndarray           # (n, _SETS)
     colors: np.ndarray          # (n, _SETS)
+    color_lab: np.ndarray       # (n, _LABS * 3) float32: L*a*b* of the first _LABS named colours, nan padding
     variants: np.ndarray        # (n, _SETS)
     brand: np.ndarray           # int64 code, -1 unknown
     brand_name: np.ndarray      # object: normalised brand or ""
@@ -507,7 +511,8 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
     code_list = np.array([" ".join(dict.fromkeys(c)) if c else "" for c in code_lists], dtype=object)
 
     gtins, _, _ = _list_matrix(_column(offers, S.GTINS, pa.list_(pa.string())), _SETS, n)
-    colors, _, _ = _list_matrix(_column(offers, S.COLORS, pa.list_(pa.string())), _SETS, n)
+    color_lists = _column(offers, S.COLORS, pa.list_(pa.string()))
+    colors, _, _ = _list_matrix(color_lists, _SETS, n)
     variants, _, _ = _list_matrix(_column(offers, S.VARIANT, pa.list_(pa.string())), _SETS, n)
 
     phash, has_phash = hex64(_column(offers, S.IMAGE_PHASH, pa.string()))
@@ -544,6 +549,7 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         compact_title=np.array([re.sub(r"[^0-9A-Z]", "", t.upper()) for t in titles.tolist()], dtype=object),
         gtins=gtins,
         colors=colors,
+        color_lab=_color_lab(color_lists, n),
         variants=variants,
         brand=_codes(brand_col),
         brand_name=np.asarray(brand_col.to_numpy(zero_copy_only=False), dtype=object),
@@ -562,6 +568,22 @@ def prepare_offers(offers: pa.Table, vectors: np.ndarray, idf: TokenIdf | None =
         seller_style=style.lookup(seller),
         color_identity=style.colour.lookup(category),
     )
+
+
+def _color_lab(color_lists: pa.Array, n: int) -> np.ndarray:
+    """(n, _LABS * 3) L*a*b* of each offer's first named colours (nan: none or no known colour)."""
+    out = np.full((n, _LABS, 3), np.nan, dtype=np.float32)
+    if n == 0:
+        return out.reshape(n, -1)
+    parents = pc.list_parent_indices(color_lists).to_numpy().astype(np.int64)
+    names = pc.list_flatten(color_lists).to_pylist()
+    if len(parents):
+        pos = _positions(parents)
+        for row, k, name in zip(parents.tolist(), pos.tolist(), names, strict=True):
+            lab = COLOR_LAB.get(name) if k < _LABS else None
+            if lab is not None:
+                out[row, k] = lab
+    return out.reshape(n, -1)
 
 
 #: Units whose amount is not an identity of the product: a length in a title is as often
@@ -929,6 +951,10 @@ def _features_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, out: np.n
 
     both, inter, _ = _set_relation(arrays.colors[a], arrays.colors[b])
     out[:, col["color_state"]] = _set_state(both, inter)
+    la, lb = arrays.color_lab[a].reshape(m, _LABS, 1, 3), arrays.color_lab[b].reshape(m, 1, _LABS, 3)
+    dist = np.sqrt(((la - lb) ** 2).sum(axis=3)).reshape(m, -1)
+    closest = np.where(np.isnan(dist), np.inf, dist).min(axis=1, initial=np.inf)
+    out[:, col["color_distance"]] = np.where(np.isinf(closest), np.nan, closest)   # no colour on a side: nan
     out[:, col["color_identity"]] = (arrays.color_identity[a] + arrays.color_identity[b]) / 2
     both, inter, _ = _set_relation(arrays.variants[a], arrays.variants[b])
     out[:, col["variant_state"]] = _set_state(both, inter)
@@ -956,7 +982,7 @@ _MATRICES: dict[str, np.dtype] = {
     "join_key": np.dtype(np.int32),
     "token_join_pos": np.dtype(np.int8), "numbers": np.dtype(np.int64),
     "codes": np.dtype(np.int64), "gtins": np.dtype(np.int64), "colors": np.dtype(np.int64),
-    "variants": np.dtype(np.int64), "amounts": np.dtype(np.float64), "seller_style": np.dtype(np.float32),
+    "variants": np.dtype(np.int64), "color_lab": np.dtype(np.float32), "amounts": np.dtype(np.float64), "seller_style": np.dtype(np.float32),
     "brand_token": np.dtype(np.int32),
 }
 _SCALARS: dict[str, np.dtype] = {
