@@ -25,6 +25,7 @@ import math
 import random
 import re
 import zlib
+from dataclasses import dataclass
 from typing import Any
 
 from samesku.synth import templates as t
@@ -112,6 +113,22 @@ def twin_model(r: random.Random, model: str, modifiers: bool = True) -> str:
         else:
             words.append(r.choice(_TWIN_MODIFIERS))
     return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class _CameraLine:
+    """What every model of one interchangeable-lens camera line shares (twins included)."""
+
+    brand: Brand
+    configs: list[tuple[str, ...]]     # ("body",), ("kit", lens), ("twin", lens, lens)
+    kit_list: list[str]
+    cstyle: str                        # how the brand writes its product codes
+    ctype: str                         # "dslr" / "mirrorless"
+    mp: float
+    colour: str
+    langs: tuple[tuple[str, float], ...]
+    line: str
+    line_p: Any                        # the line's name as a phrase, or None
 
 
 def _stable(*parts: Any) -> random.Random:
@@ -538,37 +555,35 @@ class WesternFamilies:
         line_models = [model]
         if r.random() < TWIN_RATE:   # the neighbouring model: same sensor, colour, kits and price band
             line_models = list(dict.fromkeys((model, twin_model(r, model, modifiers=False))))
+        cam = _CameraLine(brand, configs, kit_list, cstyle, ctype, mp, colour, langs, line, line_p)
         out = []
         for j, m in enumerate(line_models):
-            out += self._camera_model(brand, bkey, m, configs, kit_list, cstyle, ctype, mp, colour, langs,
-                                      usd * (r.uniform(.8, 1.25) if j else 1), _flip(r, h, 8) if j else h, line, line_p)
+            out += self._camera_model(cam, m, usd * (r.uniform(.8, 1.25) if j else 1), _flip(r, h, 8) if j else h)
         return out
 
-    def _camera_model(self, brand: Brand, bkey: str, model: str, configs: list[tuple[str, ...]], kit_list: list[str],
-                      cstyle: str, ctype: str, mp: float, colour: str, langs: tuple[tuple[str, float], ...], usd: float,
-                      h: int, line: str, line_p: Any) -> list[Product]:
+    def _camera_model(self, cam: _CameraLine, model: str, usd: float, h: int) -> list[Product]:
         """One camera model sold in each of ``configs`` (body, kit lens, twin-lens kit)."""
         r = self.r
-        digits = code_from(_stable("camera", brand.key, model), "####")
+        digits = code_from(_stable("camera", cam.brand.key, model), "####")
         out = []
-        for cfg in configs:
+        for cfg in cam.configs:
             kind = cfg[0]
-            cr = _stable("camcode", brand.key, model, *cfg)
+            cr = _stable("camcode", cam.brand.key, model, *cfg)
             m = re.sub(r"[^A-Za-z0-9]", "", model.replace("III", "M3").replace("II", "M2")).upper()
-            i = 1 + kit_list.index(cfg[1]) if kind == "kit" else 0
+            i = 1 + cam.kit_list.index(cfg[1]) if kind == "kit" else 0
             code = {
                 "canon": f"{digits}C00{'1' if kind == 'body' else '9' if kind == 'twin' else 2 + i}",
                 "nikon": f"VBA{digits[:3]}AE" if kind == "body" else f"VBA{digits[:3]}K00{i}",
                 "sony": f"ILCE-{m.lstrip('A')}{'B' if kind == 'body' else 'YB' if kind == 'twin' else 'LB'}",
                 "fuji": code_from(cr, "16######"), "oly": code_from(cr, "V20#######"),
                 "pana": f"DC-{m}{'EB-K' if kind == 'body' else 'MEB-K' if i == 1 else 'HEB-K' if i else 'WEB-K'}",
-            }.get(cstyle) or code_from(cr, "@@-####@")
+            }.get(cam.cstyle) or code_from(cr, "@@-####@")
             lens_usd = 0 if kind == "body" else cr.uniform(100, 450) + (180 if kind == "twin" else 0)
-            noise: tuple[Spec, ...] = (("mp", mp), ("ctype", ctype), ("colour", colour))
-            name = ((line_p, True),) if line_p else ()
-            out.append(Product("camera", brand, name + ((model, False),), code, (cfg,), noise, langs,
+            noise: tuple[Spec, ...] = (("mp", cam.mp), ("ctype", cam.ctype), ("colour", cam.colour))
+            name = ((cam.line_p, True),) if cam.line_p else ()
+            out.append(Product("camera", cam.brand, name + ((model, False),), code, (cfg,), noise, cam.langs,
                                (usd + lens_usd) * USD, _flip(r, h, 5), r.getrandbits(64), category="camera",
-                               extra={"line": line, "model": model}))
+                               extra={"line": cam.line, "model": model}))
         return out
 
     # ---- mobile phones (colour is not identity here) ----------------------------------------
