@@ -217,7 +217,9 @@ class SellerStyle:
     of tokens holding a digit, both relative to the catalog's mean, and the log of its offer
     count relative to the mean seller's). Relative values mean the same on catalogs of any
     size and script; each estimate is shrunk toward the catalog by ``prior`` pseudo-offers,
-    and a seller the sample never saw (or no seller) gets the catalog's row.
+    and a seller the sample never saw (or no seller) gets the catalog's row. It also carries
+    how the shops list colours per category (:class:`~samesku.match.listing.ColourListing`,
+    counted over all offers), saved in the same file.
     """
 
     keys: np.ndarray     # sorted int64 seller codes (as ``prepare_offers`` codes sellers)
