@@ -177,3 +177,13 @@ def test_a_seller_column_of_two_values_fails_the_seller_check_and_products_still
     # real sellers give 0.88 here; without the check the hard constraint leaves the two values 0.18
     assert evaluate_partition(aligned.predicted, aligned.truth)["pairwise_f1"] > 0.75
 
+
+
+def test_the_summary_and_report_show_how_far_colour_is_identity_per_category(synth_run):
+    _, run, summary = synth_run
+    colour = summary["colour_identity"]
+    assert 0.0 <= colour["catalog"] <= 1.0 and colour["categories"]
+    pairs = [c["colour_only_pairs"] for c in colour["categories"]]
+    assert pairs == sorted(pairs, reverse=True) and pairs[0] > 0
+    assert all(0.0 <= c["colour_identity"] <= 1.0 and isinstance(c["category"], str) for c in colour["categories"])
+    assert "Colour identity" in (run / "report.html").read_text(encoding="utf-8")

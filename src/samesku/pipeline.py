@@ -76,6 +76,7 @@ def summarise(state: PipelineState, assignments: pa.Table, clusters: pa.Table, w
         "refused_merges": state.refused,
         "placeholders": state.placeholders.to_dict() if state.placeholders is not None else {},
         "seller_check": state.seller_check,
+        "colour_identity": state.colour_identity,
         "seconds": {k: round(v, 3) for k, v in state.seconds.items()},
         "peak_rss_mb_by_step": dict(state.peak_mb),
         "wall_seconds": round(wall, 3),

@@ -89,6 +89,16 @@ def _seller_check_html(check: dict[str, Any]) -> str:
     return line
 
 
+def _colour_identity_html(colour: dict[str, Any]) -> str:
+    """Per category, how far colour told products apart here (learnt from how the shops list)."""
+    if not colour or not colour.get("categories"):
+        return ""
+    return ("<h2>Colour identity (learnt from how shops list)</h2><p>Share of titles differing only in their colour "
+            "words that one shop listed, shrunk toward the catalog's "
+            f"({colour['catalog']:.2f}): near 1, shops list each colour apart and a colour conflict argues "
+            "against a match; near 0, colour is not part of a product here.</p>" + _table(colour["categories"]))
+
+
 def _table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "<p>none</p>"
@@ -177,6 +187,7 @@ img{{margin:.5em}}details{{margin:.2em 0}}</style></head><body>
 <h2>Vetoes (pairs)</h2>{_table([{'veto': k, 'pairs': v} for k, v in summary.get('vetoes', {}).items()])}
 <h2>Refused merges (cluster constraints)</h2>{_table([{'constraint': k, 'merges refused': v} for k, v in summary.get('refused_merges', {}).items()])}
 {_seller_check_html(summary.get('seller_check') or {})}
+{_colour_identity_html(summary.get('colour_identity') or {})}
 <h2>Most uncertain clusters</h2>{uncertain_html or '<p>none</p>'}
 <h2>Time per step (s)</h2>{_table([{'step': k, 'seconds': v, 'peak MiB after': summary.get('peak_rss_mb_by_step', {}).get(k, '')} for k, v in summary.get('seconds', {}).items()])}
 </body></html>"""

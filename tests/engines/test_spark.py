@@ -63,6 +63,8 @@ def test_spark_engine_gives_the_local_engines_clusters_probabilities_and_rejecte
     assert part_l == part_s
     assert ids_l == ids_s                      # cluster ids too, not only the partition
     assert local["input_rows"] == remote["input_rows"] == N_OFFERS + 4
+    # the colour-identity statistic is counted alike (Arrow group-bys vs Spark SQL)
+    assert remote["colour_identity"] == local["colour_identity"] and local["colour_identity"]["categories"]
     assert remote["assigned"] + remote["rejected"] == remote["input_rows"]
     rej_l = pq.read_table(tmp_path / "local" / "rejected.parquet").sort_by("_row").to_pylist()
     rej_s = pq.read_table(tmp_path / "spark" / "rejected.parquet").sort_by("_row").to_pylist()

@@ -71,6 +71,7 @@ class PipelineState:
     seller_style: SellerStyle | None = None
     placeholders: Placeholders | None = None
     seller_check: dict[str, Any] = field(default_factory=dict)   # see fitting.seller_check_summary
+    colour_identity: dict[str, Any] = field(default_factory=dict)   # see match.listing.ColourListing.summary
 
 
 def learn_gazetteer(offers: pa.Table, config: Config) -> BrandGazetteer:
@@ -320,7 +321,15 @@ def run_local(
         seller_style=prep.fitted.seller_style,
         placeholders=prep.fitted.placeholders,
         seller_check=seller_check_summary(prep.fitted.seller_check, given, config),
+        colour_identity=_colour_summary(prep),
     )
+
+
+def _colour_summary(prep: PreparedOffers) -> dict[str, Any]:
+    style = prep.fitted.seller_style
+    if style is None or S.CATEGORY not in prep.offers.column_names:
+        return {}
+    return style.colour.summary([c for c in pc.unique(prep.offers.column(S.CATEGORY)).to_pylist() if c])
 
 
 def cluster_tables(state: PipelineState) -> tuple[pa.Table, pa.Table]:

@@ -436,7 +436,11 @@ def run_spark(
         "rejected_by_reason": reasons, "flags": flags, "clusters": int(csum["n"]), "multi_offer_clusters": int(csum["multi"] or 0),
         "largest_cluster": int(csum["largest"] or 0), "candidate_pairs": int(edges.count()), "stages": stage_stats,
         "vetoes": vetoes, "refused_merges": refused, "placeholders": fitted.placeholders.to_dict(),
-        "seller_check": seller_check_summary(fitted.seller_check, given, config), "seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
+        "seller_check": seller_check_summary(fitted.seller_check, given, config),
+        "colour_identity": fitted.seller_style.colour.summary(
+            [r[0] for r in prepared.select(S.CATEGORY).distinct().collect() if r[0]])
+        if fitted.seller_style and S.CATEGORY in prepared.columns else {},
+        "seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
         "peak_rss_mb_by_step": dict(timer.peak_mb),
         "wall_seconds": round(wall, 3), "offers_per_second": round(n_assigned / wall, 1) if wall > 0 else None,
         "peak_rss_mb": round(peak_rss_mb(), 1), "model": model.metadata.get("name", "custom"),

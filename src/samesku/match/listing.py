@@ -17,7 +17,7 @@ group-bys; Spark: the same group-bys in SQL), never a pairwise comparison.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -114,6 +114,7 @@ class ColourListing:
     keys: np.ndarray     # sorted int64 category codes
     rates: np.ndarray    # float32, aligned with keys
     default: float
+    pairs: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))   # colour-only title pairs per key (the evidence)
 
     prior = 5.0
 
@@ -127,7 +128,7 @@ class ColourListing:
         known = (cats >= 0) & (pairs > 0)
         order = np.argsort(cats[known])
         rates = (same[known] + cls.prior * default) / (pairs[known] + cls.prior)
-        return cls(cats[known][order], rates[order].astype(np.float32), default)
+        return cls(cats[known][order], rates[order].astype(np.float32), default, pairs[known][order].astype(np.int64))
 
     @classmethod
     def none(cls) -> ColourListing:
@@ -145,11 +146,24 @@ class ColourListing:
 
     def arrays(self) -> dict[str, Any]:
         """Arrays to store beside other fitted state (see :meth:`from_arrays`)."""
-        return {"colour_keys": self.keys, "colour_rates": self.rates, "colour_default": np.array([self.default])}
+        return {"colour_keys": self.keys, "colour_rates": self.rates, "colour_default": np.array([self.default]),
+                "colour_pairs": self.pairs}
 
     @classmethod
     def from_arrays(cls, z: dict[str, np.ndarray] | np.lib.npyio.NpzFile) -> ColourListing:
         """Read what :meth:`arrays` gave (files without it: :meth:`none`)."""
         if "colour_keys" not in z:
             return cls.none()
-        return cls(z["colour_keys"], z["colour_rates"], float(z["colour_default"][0]))
+        return cls(z["colour_keys"], z["colour_rates"], float(z["colour_default"][0]),
+                   z["colour_pairs"] if "colour_pairs" in z else np.zeros(len(z["colour_keys"]), np.int64))
+
+    def summary(self, categories: list[str], top: int = 20) -> dict[str, Any]:
+        """What the run learnt, for ``summary.json`` and the report: the catalog's share and the
+        ``top`` categories with the most evidence (``categories``: the run's category names)."""
+        from samesku.match.features import _codes
+
+        names = dict(zip(_codes(pc.utf8_lower(pa.array(categories, pa.string()))).tolist(), categories, strict=True))
+        order = np.argsort(-self.pairs, kind="stable")[:top]
+        return {"catalog": round(self.default, 4), "categories": [
+            {"category": names.get(int(self.keys[i]), str(self.keys[i])), "colour_only_pairs": int(self.pairs[i]),
+             "colour_identity": round(float(self.rates[i]), 4)} for i in order]}
