@@ -6,6 +6,8 @@ here (3.2 s vs 0.18 s for 3M), and blocking calls it on every key family.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -83,3 +85,32 @@ def hex64(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     digits = np.frombuffer("".join(filled).encode("ascii"), dtype=np.uint8).reshape(-1, 16)
     nibbles = np.where(digits >= ord("a"), digits - (ord("a") - 10), digits - ord("0")).astype(np.uint64)
     return np.bitwise_or.reduce(nibbles << np.arange(60, -1, -4, dtype=np.uint64), axis=1), valid
+
+
+def string_codes(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Stable non-negative 63-bit hash per string; -1 for null/empty.
+
+    Hashes, not dictionary codes: a value gets the same code in every batch and engine.
+    """
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if len(arr) == 0:
+        return np.empty(0, dtype=np.int64)
+    empty = pc.fill_null(pc.equal(pc.utf8_length(arr), 0), True)
+    h = hash_strings(pc.fill_null(arr, "")) & np.int64(0x7FFF_FFFF_FFFF_FFFF)
+    return np.where(np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool), -1, h)
+
+
+def hash_strings(values: pa.Array) -> np.ndarray:
+    """Stable 64-bit hashes of strings (dictionary position is not stable across chunks)."""
+    if len(values) == 0:
+        return np.empty(0, dtype=np.int64)
+    enc = pc.dictionary_encode(values)
+    dict_hash = np.array(
+        [int.from_bytes(_blake(s), "little", signed=True) for s in enc.dictionary.to_pylist()],
+        dtype=np.int64,
+    )
+    return dict_hash[enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
+
+
+def _blake(s: str) -> bytes:
+    return hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()

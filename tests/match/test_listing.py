@@ -7,9 +7,10 @@ import dataclasses
 import numpy as np
 import pyarrow as pa
 
+from samesku._arrays import string_codes
 from samesku.config import Config
 from samesku.engines.local import colour_listing
-from samesku.match.features import FEATURES, SellerStyle, _codes, pair_features, prepare_offers
+from samesku.match.features import FEATURES, SellerStyle, pair_features, prepare_offers
 from samesku.match.listing import ColourListing, colour_listing_keys, colour_pair_sums
 from tests.conftest import make_analysed, unit_vectors
 
@@ -30,13 +31,13 @@ def _rates(rows: list[dict]) -> tuple[ColourListing, pa.Table]:
 
 def test_colours_one_shop_lists_apart_read_as_identity_and_colours_of_different_shops_do_not():
     listing, _ = _rates(_offers("fridges", True) + _offers("phones", False))
-    fridges, phones = listing.lookup(_codes(pa.array(["fridges", "phones"])))
+    fridges, phones = listing.lookup(string_codes(pa.array(["fridges", "phones"])))
     assert fridges > 0.8 and phones < 0.3
 
 
 def test_a_category_without_colour_only_differences_gets_the_catalogs_share():
     listing, _ = _rates(_offers("fridges", True) + [{"title": "acme kettle", "colors": ["red"], "seller": "s", "category": "kettles"}])
-    kettles, unknown = listing.lookup(np.concatenate([_codes(pa.array(["kettles"])), [-1]]))
+    kettles, unknown = listing.lookup(np.concatenate([string_codes(pa.array(["kettles"])), [-1]]))
     assert kettles == unknown == np.float32(listing.default) and listing.default > 0.5
 
 

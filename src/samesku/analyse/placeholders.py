@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
-from samesku._arrays import hex64
+from samesku._arrays import hash_strings, hex64
 
 if TYPE_CHECKING:
     from samesku.match.features import OfferArrays
@@ -108,10 +108,8 @@ def detect_placeholders(offers: pa.Table, vectors: np.ndarray, min_offers: int =
 
 def mask_placeholders(arrays: OfferArrays, placeholders: Placeholders) -> OfferArrays:
     """The pair-feature arrays with placeholder GTINs and image hashes set missing (in place)."""
-    from samesku.match.features import _hash_strings
-
     if placeholders.gtins:
-        bad = _hash_strings(pa.array(sorted(placeholders.gtins), pa.string()))
+        bad = hash_strings(pa.array(sorted(placeholders.gtins), pa.string()))
         arrays.gtins[np.isin(arrays.gtins, bad)] = -1
     if placeholders.phashes:
         values, valid = hex64(pa.array(sorted(placeholders.phashes), pa.string()))

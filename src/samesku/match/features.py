@@ -8,7 +8,6 @@ with numpy and RapidFuzz's ``cpdist``, without a Python loop over pairs.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -21,7 +20,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Hamming
 
 from samesku import schema as S
+from samesku._arrays import hash_strings as _hash_strings
 from samesku._arrays import hex64, unique_int, unique_int_inverse
+from samesku._arrays import string_codes as _codes
 from samesku.analyse._resources import fold, load_units, read_tsv
 from samesku.analyse.brand import brand_script, brands_related
 from samesku.analyse.codes import SUBSTITUTION_MIN_LEN
@@ -285,35 +286,6 @@ class SellerStyle:
             found = (self.keys[pos] == seller) & (seller >= 0)
             out[found] = self.values[pos[found]]
         return out
-
-
-def _codes(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Stable non-negative 63-bit hash per string; -1 for null/empty.
-
-    Hashes, not dictionary codes: a value gets the same code in every batch and engine.
-    """
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    if len(arr) == 0:
-        return np.empty(0, dtype=np.int64)
-    empty = pc.fill_null(pc.equal(pc.utf8_length(arr), 0), True)
-    h = _hash_strings(pc.fill_null(arr, "")) & np.int64(0x7FFF_FFFF_FFFF_FFFF)
-    return np.where(np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool), -1, h)
-
-
-def _hash_strings(values: pa.Array) -> np.ndarray:
-    """Stable 64-bit hashes of strings (dictionary position is not stable across chunks)."""
-    if len(values) == 0:
-        return np.empty(0, dtype=np.int64)
-    enc = pc.dictionary_encode(values)
-    dict_hash = np.array(
-        [int.from_bytes(_blake(s), "little", signed=True) for s in enc.dictionary.to_pylist()],
-        dtype=np.int64,
-    )
-    return dict_hash[enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
-
-
-def _blake(s: str) -> bytes:
-    return hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
 
 
 def _positions(parents: np.ndarray) -> np.ndarray:

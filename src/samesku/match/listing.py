@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from samesku import schema as S
+from samesku._arrays import hash_strings, string_codes
 from samesku.analyse.colors import strip_colors
 
 __all__ = ["ColourListing", "colour_listing_keys", "colour_pair_sums"]
@@ -34,9 +35,7 @@ KEY_COLUMNS = ("cat", "group", "seller", "colour")
 
 
 def _hash(values: list[str]) -> np.ndarray:
-    from samesku.match.features import _hash_strings  # one string hash for every fitted state
-
-    return _hash_strings(pa.array(values, pa.string())) if values else np.empty(0, np.int64)
+    return hash_strings(pa.array(values, pa.string()))
 
 
 def colour_listing_keys(offers: pa.Table) -> pa.Table:
@@ -45,21 +44,19 @@ def colour_listing_keys(offers: pa.Table) -> pa.Table:
 
     Row-wise, so any batch of offers can be keyed on its own (engines map it over partitions).
     """
-    from samesku.match.features import _codes  # the category and seller codes pair features use
-
     empty = pa.table({k: pa.array([], pa.int64()) for k in KEY_COLUMNS})
     if offers.num_rows == 0 or S.COLORS not in offers.column_names or S.SELLER not in offers.column_names:
         return empty
     colours = offers.column(S.COLORS).combine_chunks()
     has = np.asarray(pc.fill_null(pc.greater(pc.list_value_length(colours), 0), False).to_numpy(zero_copy_only=False), bool)
-    seller = _codes(offers.column(S.SELLER))
+    seller = string_codes(offers.column(S.SELLER))   # the codes pair features use
     idx = np.flatnonzero(has & (seller >= 0))
     if len(idx) == 0:
         return empty
     take = pa.array(idx)
     cat_col = offers.column(S.CATEGORY) if S.CATEGORY in offers.column_names else pa.nulls(offers.num_rows, pa.string())
     cats = pc.utf8_lower(cat_col.take(take).combine_chunks())
-    cat = _codes(cats)
+    cat = string_codes(cats)
     titles = pc.fill_null(offers.column(S.TITLE_CLEAN).take(take), "").to_pylist()
     stripped = [strip_colors(t) for t in titles]
     keep = np.fromiter((len(s) >= 3 for s in stripped), bool, count=len(stripped))
@@ -89,16 +86,10 @@ def colour_pair_sums(keys: pa.Table) -> pa.Table:
     if "n" not in keys.column_names:
         keys = keys.append_column("n", pa.array(np.ones(keys.num_rows, np.int64)))
     counts = keys.group_by(list(KEY_COLUMNS)).aggregate([("n", "sum")]).rename_columns([*KEY_COLUMNS, "n"])
-    all_pairs = _minus_same_colour(["cat", "group"], counts)
-    shop_pairs = _minus_same_colour(["cat", "group", "seller"], counts)
-    cats = all_pairs.column("cat").to_numpy()
-    pairs = all_pairs.column("pairs_sum").to_numpy()
-    order = np.argsort(cats)
-    shop_cat = shop_pairs.column("cat").to_numpy()
-    same = np.zeros(len(cats), np.int64)
-    pos = np.searchsorted(cats[order], shop_cat)
-    same[order[pos]] = shop_pairs.column("pairs_sum").to_numpy()
-    return pa.table({"cat": cats, "pairs": pairs.astype(np.int64), "same_shop": same})
+    all_pairs = _minus_same_colour(["cat", "group"], counts).rename_columns(["cat", "pairs"])
+    shop_pairs = _minus_same_colour(["cat", "group", "seller"], counts).rename_columns(["cat", "same_shop"])
+    sums = all_pairs.join(shop_pairs, "cat", join_type="left outer")
+    return sums.set_column(2, "same_shop", pc.fill_null(sums.column("same_shop"), 0))
 
 
 @dataclass
@@ -160,9 +151,7 @@ class ColourListing:
     def summary(self, categories: list[str], top: int = 20) -> dict[str, Any]:
         """What the run learnt, for ``summary.json`` and the report: the catalog's share and the
         ``top`` categories with the most evidence (``categories``: the run's category names)."""
-        from samesku.match.features import _codes
-
-        names = dict(zip(_codes(pc.utf8_lower(pa.array(categories, pa.string()))).tolist(), categories, strict=True))
+        names = dict(zip(string_codes(pc.utf8_lower(pa.array(categories, pa.string()))).tolist(), categories, strict=True))
         order = np.argsort(-self.pairs, kind="stable")[:top]
         return {"catalog": round(self.default, 4), "categories": [
             {"category": names.get(int(self.keys[i]), str(self.keys[i])), "colour_only_pairs": int(self.pairs[i]),
