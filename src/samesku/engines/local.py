@@ -190,6 +190,7 @@ def prepare_offers_for_run(read: pa.Table, config: Config, timer: Timer) -> Prep
         seller_check = check_sellers(sample)
         # sellers that fail the check say nothing: pair features read no seller (the outputs keep it)
         featured = without_sellers(offers) if sellers_fail_check(seller_check, config) else offers
+    with timer.step("colour listing"):   # a pass over all offers, not the sample
         seller_style = SellerStyle.fit(sample, colour_listing(featured, config))
     arrays = encode_and_prepare(featured, encoder, token_idf, seller_style, config, timer)
     del featured

@@ -254,6 +254,7 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
         token_idf = TokenIdf.fit(sample)
         seller_check = check_sellers(sample)
         no_sellers = sellers_fail_check(seller_check, config)   # sellers that fail the check say nothing
+    with timer.step("colour listing"):   # a pass over all offers, not the sample
         seller_style = SellerStyle.fit(sample, _colour_listing(analysed, no_sellers))
     prepared_schema = pa.schema(list(_arrow_schema(analysed)) + list(MATCH_SCHEMA))
 
