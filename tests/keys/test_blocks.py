@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from samesku._arrays import RowView
-from samesku.keys.blocks import block_pairs, canonical_pairs, heavy_keys, rp_tree_leaves
+from samesku.keys.blocks import (
+    block_pairs,
+    canonical_pairs,
+    heavy_keys,
+    pairs_in_block,
+    rp_tree_leaves,
+)
 from tests.conftest import unit_vectors
 
 
@@ -189,3 +195,26 @@ def test_top_k_per_entity_keeps_each_entitys_most_similar_partners_with_ties_to_
                 for (a, b), s in zip(pairs.tolist(), sims.tolist(), strict=True) if e in (a, b)]
         want |= {p for _, p in sorted(mine)[: max(3, int(k_of[e]))]}
     assert got == want
+
+
+def test_large_block_finds_the_same_neighbours_whatever_the_openmp_thread_count():
+    # blocks above ~1,000 entities are searched with FAISS, which breaks ties between equal
+    # similarities (identical titles) by its OpenMP thread count; Spark's Python workers run
+    # one thread, the local engine several
+    import faiss
+
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((300, 256)).astype(np.float32)
+    v = centres[rng.integers(0, 300, 2243)]   # ~7 identical vectors per centre: ties at the k-th neighbour
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    ids = np.arange(len(v))
+    before = faiss.omp_get_max_threads()
+    found = []
+    try:
+        for threads in (1, 2, 4):
+            faiss.omp_set_num_threads(threads)
+            found.append(canonical_pairs(pairs_in_block(ids, v, 20, 2048)))
+    finally:
+        faiss.omp_set_num_threads(before)
+    assert len(found[0]) > 20 * len(v) // 2
+    assert all(np.array_equal(found[0], f) for f in found[1:])

@@ -186,7 +186,15 @@ def _knn_rows(ids: np.ndarray, v: np.ndarray, g: np.ndarray | None, rows: np.nda
         import faiss
 
         wide = k if g is None else min(len(ids) - 1, 2 * k)   # room for skipped same-group neighbours
-        _, nn = faiss.knn(v[rows], v, wide + 1, metric=faiss.METRIC_INNER_PRODUCT)
+        # FAISS breaks ties between equal similarities (identical titles) by its OpenMP thread
+        # count (2,243 entities, 1 vs 2 threads: other neighbours kept), and Spark's Python workers
+        # run one thread: one thread everywhere, so every engine finds the same pairs
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            _, nn = faiss.knn(v[rows], v, wide + 1, metric=faiss.METRIC_INNER_PRODUCT)
+        finally:
+            faiss.omp_set_num_threads(threads)
         loc = np.repeat(rows, wide + 1).reshape(nn.shape)
         ok = (nn >= 0) & (nn != loc) & ~_same_group(g, loc, np.clip(nn, 0, len(ids) - 1))
         rank = np.cumsum(ok, axis=1)
