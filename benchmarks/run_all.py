@@ -472,7 +472,7 @@ def _spark_difference_line(results: dict, sparks: list) -> str:
         out.append(f" At {int(k.split('_')[1]):,} offers ({results[k]['partitions']} partitions) they differ: "
                    f"{d['offers_in_differing_clusters']:,} offers sit in clusters the other engine formed otherwise; "
                    + "; ".join(f"stage {st}: {only_l[st]:,} candidate pairs only local, {only_s[st]:,} only Spark" for st in only_l)
-                   + ". Not yet explained; measured so far: pair probabilities agree on every pair both engines scored, "
+                   + ". Measured: pair probabilities agree on every pair both engines scored, "
                    "and the context stage then differs where an offer's other candidates differ.")
     return "".join(out)
 
