@@ -546,18 +546,8 @@ def _partition_difference(run_dir: Path, local_dir: Path) -> dict:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    def clusters(d: Path) -> dict:
-        t = pq.read_table(d / "assignments.parquet", columns=["offer_id", "cluster_id"])
-        return dict(zip(t.column("offer_id").to_pylist(), t.column("cluster_id").to_pylist(), strict=True))
-
-    a, b = clusters(local_dir), clusters(run_dir)
-    members: dict = {}
-    for o, c in a.items():
-        members.setdefault(c, set()).add(o)
-    other: dict = {}
-    for o, c in b.items():
-        other.setdefault(c, set()).add(o)
-    moved = sum(len(m) for m in members.values() if other.get(b.get(next(iter(m))), set()) != m)
+    # clusters of the local run that the other run did not form exactly so
+    moved = sum(len(c) for c in _partition(local_dir) - _partition(run_dir))
 
     def pairs(d: Path, stage: int) -> set:
         e = pq.read_table(d / "edges.parquet", columns=["offer_id_a", "offer_id_b", "stage"])
