@@ -417,7 +417,8 @@ def write_readme(results: dict, path: Path, command: str) -> None:
             f"- Trained even / evaluated odd: F1 {t['pairwise_f1']:.3f} (goals 0.85 / 0.88: " + ("reached" if t["pairwise_f1"] >= 0.88 else "not reached")
             + f"), AMI {t['ami']:.3f} (goal 0.93: " + ("reached" if t["ami"] >= 0.93 else "not reached") + ")."
             + _ambiguity_line(results.get("pricerunner_title_blind_bound"))
-            + _ceiling_line(results.get("pricerunner_in_sample_all"), results.get("pricerunner_in_sample_odd")),
+            + _ceiling_line(results.get("pricerunner_in_sample_all"), results.get("pricerunner_in_sample_odd"))
+            + _losses_line(results.get("pricerunner_pair_losses")),
             f"- ε ranks impure clusters with ROC AUC {d.get('epsilon_auc_impure', float('nan')):.3f} (multi-offer clusters only: "
             f"{d.get('epsilon_auc_impure_multi', float('nan')):.3f}; issue 6 goal 0.80).",
             f"- Transitive blocking recall {d.get('blocking_recall', 0):.3f} at {d.get('candidate_pairs_per_offer', 0):.1f} pairs per offer "
@@ -485,6 +486,27 @@ def _ceiling_line(whole: dict | None, odd: dict | None) -> str:
             f"F1 {whole['pairwise_f1']:.3f} / AMI {whole['ami']:.3f} on the whole catalog and {odd['pairwise_f1']:.3f} / "
             f"{odd['ami']:.3f} on the odd clusters (the two ceiling rows of the table): a goal above these needs information "
             "the titles, as the matcher reads them, do not give.")
+
+
+def _losses_line(losses: dict | None) -> str:
+    """Where the trained and the in-sample odd runs lose their true pairs (``benchmarks/pair_losses.py``)."""
+    if not losses or "trained_odd" not in losses:
+        return ""
+
+    def shares(m: dict) -> str:
+        s = m["shares"]
+        return (f"found {s['found']:.1%}, lost to candidate generation {s['blocking']:.1%}, to scoring {s['scoring']:.1%}, "
+                f"to merging {s['merging']:.1%}")
+
+    t = losses["trained_odd"]
+    out = (f" Where the trained run's {t['true_pairs']:,} true pairs go (`benchmarks/pair_losses.py`): {shares(t)}; "
+           f"{t['true_candidate_pairs'] - t['true_candidate_pairs_accepted']:,} of its {t['true_candidate_pairs']:,} true "
+           f"candidate pairs end below the threshold ({t['true_candidate_pairs_vetoed']:,} of them vetoed)")
+    if "in_sample_odd" in losses:
+        c = losses["in_sample_odd"]
+        out += (f"; the in-sample ceiling run: {shares(c)} - training on the evaluated labels themselves moves the "
+                f"scoring loss from {t['shares']['scoring']:.1%} to {c['shares']['scoring']:.1%}")
+    return out + "."
 
 
 def _misses_line(m: dict | None, wide: dict | None = None) -> str:
@@ -608,6 +630,9 @@ def main() -> None:
             twall, _, _ = run([*EXE, "train", "--labels", str(even), "--truth-column", "cluster_id", "--out", str(tmp / "m.json"), "--quiet", *MAP])
             wall, rss, _ = run([*EXE, "cluster", str(odd), "--out", str(tmp / "odd"), "--model", str(tmp / "m.json"), "--quiet", *MAP])
             results["pricerunner_trained_even_eval_odd"] = {**evaluate(tmp / "odd", odd, "cluster_id", "product_id"), "seconds": wall, "train_seconds": twall, "peak_rss_mb": rss}
+            from pair_losses import losses
+
+            results["pricerunner_pair_losses"] = {"trained_odd": losses(tmp / "odd", "cluster_id")}
             wall, rss, _ = run([*EXE, "cluster", str(odd), "--out", str(tmp / "odd0"), "--quiet", *MAP])
             results["pricerunner_default_on_odd"] = {**evaluate(tmp / "odd0", odd, "cluster_id", "product_id"), "seconds": wall, "peak_rss_mb": rss}
             # what these features, candidates and merge can reach at all: a model trained on the very labels it is
@@ -616,6 +641,7 @@ def main() -> None:
                 twall, _, _ = run([*EXE, "train", "--labels", str(data), "--truth-column", "cluster_id", "--out", str(tmp / f"m_{name}.json"), "--quiet", *MAP])
                 wall, rss, _ = run([*EXE, "cluster", str(data), "--out", str(tmp / f"in_{name}"), "--model", str(tmp / f"m_{name}.json"), "--quiet", *MAP])
                 results[f"pricerunner_in_sample_{name}"] = {**evaluate(tmp / f"in_{name}", data, "cluster_id", "product_id"), "seconds": wall, "train_seconds": twall, "peak_rss_mb": rss}
+                results["pricerunner_pair_losses"][f"in_sample_{name}"] = losses(tmp / f"in_{name}", "cluster_id")
             results["baseline_peer_full"] = baseline_peer(PR)
             if not args.skip_splink:
                 results["splink_peer"] = splink_peer(tmp)
