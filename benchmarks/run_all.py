@@ -696,7 +696,7 @@ def main() -> None:
     Path(args.out).write_text(json.dumps(results, indent=2))
     write_readme(results, ROOT / "benchmarks" / "README.md", results["command"])
     print(json.dumps({k: {m: v.get(m) for m in (*METRICS, "blocking_recall", "candidate_pairs_per_offer", "seconds", "peak_rss_mb")}
-                      for k, v in results.items() if isinstance(v, dict) and k != "machine"}, indent=1, default=fmt))
+                      for k, v in results.items() if isinstance(v, dict) and ("seconds" in v or "pairwise_f1" in v)}, indent=1, default=fmt))
 
 
 if __name__ == "__main__":
