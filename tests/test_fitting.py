@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from samesku.config import Config
+from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for
 from samesku.fitting import (
     check_sellers,
     count_groups,
@@ -31,7 +32,8 @@ def test_the_codebook_sample_takes_each_large_groups_rows_with_the_smallest_samp
     rng = np.random.default_rng(1)
     groups = np.array(["e:big"] * 3_000 + ["e:small"] * 50 + ["e:mid"] * 400, dtype=object)[rng.permutation(3_450)]
     rows = np.arange(3_450, dtype=np.int64) * 7 + 3
-    pos = group_sample_positions(groups, rows, count_groups(groups), cfg)
+    pos = group_sample_positions(groups, rows, count_groups(groups),
+                                 lambda size: cells_for(size, cfg.blocking.embedding_block) * SAMPLE_PER_CELL)
     assert "e:small" not in set(groups[pos].tolist())          # 50 <= block: no codebook, no sample
     h = sample_hash(rows)
     for g, size in (("e:big", 3_000), ("e:mid", 400)):

@@ -14,7 +14,7 @@ import pytest
 from samesku.config import Config
 from samesku.evaluation_run import evaluate_run
 from samesku.match.explain import explain_pair
-from samesku.pipeline import cluster
+from tests.runs import cluster_to
 from samesku.synth import write_catalog
 
 
@@ -23,7 +23,7 @@ def synth_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dic
     d = tmp_path_factory.mktemp("e2e")
     catalog = d / "catalog.parquet"
     write_catalog(catalog, 3000, seed=11)
-    summary = cluster([catalog], d / "run", Config())
+    summary = cluster_to([catalog], d / "run", Config())
     return catalog, d / "run", summary
 
 
@@ -57,7 +57,7 @@ def test_synthetic_catalog_clusters_far_better_than_singletons(synth_run):
 
 def test_same_input_and_config_give_the_same_clusters(synth_run, tmp_path):
     catalog, run, _ = synth_run
-    cluster([catalog], tmp_path / "again", Config())
+    cluster_to([catalog], tmp_path / "again", Config())
     a = pq.read_table(run / "assignments.parquet").select(["offer_id", "cluster_id"]).to_pylist()
     b = pq.read_table(tmp_path / "again" / "assignments.parquet").select(["offer_id", "cluster_id"]).to_pylist()
     assert a == b
@@ -89,7 +89,7 @@ BAD_CSV = (
 def test_a_file_with_every_kind_of_bad_row_runs_and_counts_add_up(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(BAD_CSV.encode() + b"9,bad \xff\xfe utf8,1,u\n10,samsung galaxy s9 64gb black,1,ok\n")
-    summary = cluster([path], tmp_path / "run", Config())
+    summary = cluster_to([path], tmp_path / "run", Config())
     assert summary["input_rows"] == summary["assigned"] + summary["rejected"]
     rejected = pq.read_table(tmp_path / "run" / "rejected.parquet")
     reasons = set(rejected.column("reason").to_pylist())
@@ -109,7 +109,7 @@ def test_malformed_image_hashes_never_crash_a_run_and_are_flagged(tmp_path):
     for i in range(60):
         rows.append(f"{i},samsung galaxy s{i % 7} {32 * (1 + i % 3)}gb black,shop{i % 5},{hashes[i % 5]}")
     path.write_text("\n".join(rows) + "\n")
-    summary = cluster([path], tmp_path / "run", Config())
+    summary = cluster_to([path], tmp_path / "run", Config())
     assert summary["input_rows"] == 60 == summary["assigned"] + summary["rejected"]
     assert summary["flags"].get("image_phash_invalid") == 36
 
@@ -139,7 +139,7 @@ def test_cli_reports_a_missing_title_column_as_a_clear_error(tmp_path):
 def test_an_input_column_named_cluster_id_never_shadows_the_prediction(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("offer_id,title,cluster_id\n1,apple iphone 8 64gb,7\n2,samsung tv ue55nu7400,7\n3,bosch kgn36vl35g,8\n")
-    cluster([path], tmp_path / "run", Config())
+    cluster_to([path], tmp_path / "run", Config())
     table = pq.read_table(tmp_path / "run" / "assignments.parquet")
     assert table.column_names.count("cluster_id") == 1
     assert table.column("cluster_id_input").to_pylist() == ["7", "7", "8"]
@@ -152,7 +152,7 @@ def test_bridge_offers_mixing_two_products_do_not_chain_clusters(tmp_path):
 
     cat = tmp_path / "bridges.parquet"
     write_catalog(cat, 8000, seed=7, bridge_rate=0.05)
-    cluster([cat], tmp_path / "run", Config())
+    cluster_to([cat], tmp_path / "run", Config())
     aligned = align_predictions(pq.read_table(tmp_path / "run" / "assignments.parquet"), pq.read_table(cat), truth_col="truth")
     m = evaluate_partition(aligned.predicted, aligned.truth)
     assert m["largest_predicted_cluster"] <= 1.5 * m["largest_true_cluster"]
@@ -168,7 +168,7 @@ def test_a_seller_column_of_two_values_fails_the_seller_check_and_products_still
     t = pq.read_table(catalog)
     two = t.set_column(t.column_names.index("seller"), "seller", pa.array([f"s{i % 2}" for i in range(t.num_rows)]))
     pq.write_table(two, tmp_path / "two.parquet")
-    out = cluster([tmp_path / "two.parquet"], tmp_path / "run", Config())
+    out = cluster_to([tmp_path / "two.parquet"], tmp_path / "run", Config())
     assert out["seller_check"]["switched_off"] and out["seller_check"]["same_shop_share"] > 0.25
     assert "constraint was switched off" in (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     aligned = align_predictions(pq.read_table(tmp_path / "run" / "assignments.parquet"), t, truth_col="truth")

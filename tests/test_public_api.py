@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 import samesku
@@ -11,10 +13,19 @@ from samesku.errors import ConfigError
 
 def test_public_api_is_pinned():
     assert sorted(samesku.__all__) == sorted(
-        ["Config", "MatchModel", "SameskuError", "analyse", "cluster", "evaluate", "__version__"]
+        ["Config", "MatchModel", "RunResult", "SameskuError", "analyse", "cluster", "evaluate", "__version__"]
     )
     for name in samesku.__all__:
         assert getattr(samesku, name) is not None
+
+
+def test_cluster_takes_offers_and_keyword_options_and_returns_a_run_result():
+    params = inspect.signature(samesku.cluster).parameters
+    assert list(params) == ["offers", "config", "mapping", "model", "engine", "options"]
+    assert all(params[p].kind is inspect.Parameter.KEYWORD_ONLY for p in ("config", "mapping", "model", "engine"))
+    assert params["engine"].default == "local"
+    for name in ("assignments", "clusters", "edges", "rejected", "offers", "summary", "write", "close"):
+        assert hasattr(samesku.RunResult, name) or name == "summary"
 
 
 def test_config_loads_from_toml_and_keeps_defaults_for_missing_keys(tmp_path):

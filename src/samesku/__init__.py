@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Config", "MatchModel", "SameskuError", "analyse", "cluster", "evaluate", "__version__"]
+__all__ = ["Config", "MatchModel", "RunResult", "SameskuError", "analyse", "cluster", "evaluate", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from samesku.config import Config
     from samesku.errors import SameskuError
     from samesku.match.model import MatchModel
+    from samesku.result import RunResult
 
 
 def __getattr__(name: str) -> Any:
@@ -27,6 +28,10 @@ def __getattr__(name: str) -> Any:
         from samesku.errors import SameskuError
 
         return SameskuError
+    if name == "RunResult":
+        from samesku.result import RunResult
+
+        return RunResult
     if name == "MatchModel":
         from samesku.match.model import MatchModel
 
@@ -34,11 +39,24 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def cluster(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Cluster offer files into a run directory; see :func:`samesku.pipeline.cluster`."""
+def cluster(
+    offers: Any,
+    *,
+    config: Config | None = None,
+    mapping: dict[str, str] | None = None,
+    model: MatchModel | None = None,
+    engine: str = "local",
+    **options: Any,
+) -> RunResult:
+    """Cluster offers (files, or a pyarrow / pandas / Polars table) into same-product groups.
+
+    Returns a :class:`~samesku.result.RunResult`: ``assignments``, ``clusters``, ``edges``,
+    ``rejected`` and ``offers`` as Arrow tables, the ``summary`` dict, and ``write(dir)``.
+    See :func:`samesku.pipeline.cluster` for the other ``options``.
+    """
     from samesku.pipeline import cluster as _cluster
 
-    return _cluster(*args, **kwargs)
+    return _cluster(offers, config=config, mapping=mapping, model=model, engine=engine, **options)
 
 
 def analyse(offers: Any, gazetteer: Any = None) -> Any:

@@ -100,10 +100,14 @@ def cluster_cmd(
         if engine not in ("local", "spark"):
             raise ConfigError(f"--engine must be 'local' or 'spark', not {engine!r}")
         if quiet:
-            summary = cluster(inputs, out, cfg, mapping, engine=engine, spark_master=spark_master)
+            result = cluster(inputs, config=cfg, mapping=mapping, engine=engine, spark_master=spark_master)
+            result.write(out)
         else:
             with RichReporter() as rep:
-                summary = cluster(inputs, out, cfg, mapping, reporter=rep, engine=engine, spark_master=spark_master)
+                result = cluster(inputs, config=cfg, mapping=mapping, reporter=rep, engine=engine, spark_master=spark_master)
+                result.write(out)
+        summary = result.summary
+        result.close()
     except SameskuError as exc:
         _fail(exc)
         return
@@ -189,19 +193,18 @@ def analyse_cmd(
     import pyarrow.parquet as pq
 
     from samesku.config import Config
-    from samesku.engines.local import analyse_in_chunks, learn_gazetteer
     from samesku.io import parse_mapping, read_offers
+    from samesku.pipeline import analysed_offers
     from samesku.progress import Timer
 
     try:
         read = read_offers(inputs, parse_mapping(map_ or []))
         cfg = Config()
-        gazetteer = learn_gazetteer(read.offers, cfg)
         if quiet:
-            table = analyse_in_chunks(read.offers, gazetteer, cfg, Timer())
+            table = analysed_offers(read.offers, cfg, Timer())
         else:
             with RichReporter() as rep:
-                table = analyse_in_chunks(read.offers, gazetteer, cfg, Timer(rep))
+                table = analysed_offers(read.offers, cfg, Timer(rep))
     except SameskuError as exc:
         _fail(exc)
         return

@@ -132,6 +132,7 @@ class SparkConfig:
     max_records_per_batch: int = 20_000  # rows per Arrow batch handed to a stage function (memory per task)
     driver_memory: str = "4g"        # only applied when samesku starts the session itself
     component_iterations: int = 40   # cap on connected-components rounds (hooking + pointer jumping: ~log n)
+    work_dir: str | None = None      # intermediate datasets (Parquet); None = a temporary folder, removed after the run
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ argument, so they never depend on which other offers share their batch.
 from __future__ import annotations
 
 import dataclasses
+import json
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,57 @@ class FittedState:
     placeholders: Placeholders = field(default_factory=Placeholders)
     seller_style: SellerStyle | None = None   # None: fitted on each batch (tests, small tables)
     seller_check: SellerCheck | None = None   # None: no seller column (or not checked)
+
+    def save(self, folder: Path) -> None:
+        """Write the whole state into ``folder``: what an ingest or a service loads instead of re-fitting.
+
+        The encoder, IDF and seller styles as .npz (``explain`` reads them), the rest pickled
+        (the files are the run's own, trusted like its model); a sentence-transformers encoder
+        is kept as its local path.
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        parts: dict[str, str] = {}
+        if isinstance(self.encoder, CharNgramEncoder):
+            self.encoder.save(folder / "encoder.npz")
+            parts["encoder"] = "encoder.npz"
+        else:
+            parts["encoder_model_path"] = str(getattr(self.encoder, "model_path", ""))
+        self.token_idf.save(folder / "token_idf.npz")
+        if self.seller_style is not None:
+            self.seller_style.save(folder / "seller_style.npz")
+            parts["seller_style"] = "seller_style.npz"
+        rest = {"gazetteer": self.gazetteer, "name_df": self.name_df, "codebooks": self.codebooks,
+                "placeholders": self.placeholders, "seller_check": self.seller_check}
+        (folder / "state.pkl").write_bytes(pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL))
+        manifest = {"format": FITTED_FORMAT, "parts": parts}
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> FittedState:
+        """Read a state written by :meth:`save` (a newer format is refused, not misread)."""
+        from samesku.errors import InputError
+
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{folder} holds no fitted state: {exc}") from exc
+        if int(manifest.get("format", 0)) > FITTED_FORMAT:
+            raise InputError(f"{folder} was written by a newer samesku (fitted state format {manifest['format']})")
+        parts = manifest["parts"]
+        if "encoder" in parts:
+            encoder: TextEncoder = CharNgramEncoder.load(folder / parts["encoder"])
+        else:
+            from samesku.keys.encoder import SentenceTransformerEncoder
+
+            encoder = SentenceTransformerEncoder(parts["encoder_model_path"])
+        style = SellerStyle.load(folder / parts["seller_style"]) if "seller_style" in parts else None
+        rest = pickle.loads((folder / "state.pkl").read_bytes())   # noqa: S301 - the run's own file
+        return cls(rest["gazetteer"], encoder, TokenIdf.load(folder / "token_idf.npz"), rest["name_df"],
+                   rest["codebooks"], rest["placeholders"], style, rest["seller_check"])
+
+
+#: version of the fitted-state folder; loading a newer one fails
+FITTED_FORMAT = 1
 
 
 SELLER_CHECK_MIN_GROUPS = 50   # identifier groups needed before the check may decide anything
@@ -149,18 +203,6 @@ def seller_check_summary(check: SellerCheck | None, given: Config, effective: Co
             "sellers_ignored": sellers_fail_check(check, given)}
 
 
-def save_fitted(out: Path, encoder: TextEncoder | None, token_idf: TokenIdf | None,
-                seller_style: SellerStyle | None) -> None:
-    """Write the fitted parts that ``explain`` and later runs reload into a run directory
-    (``encoder.npz`` for the built-in encoder only: a sentence-transformers model stays at its path)."""
-    if isinstance(encoder, CharNgramEncoder):
-        encoder.save(out / "encoder.npz")
-    if token_idf is not None:
-        token_idf.save(out / "token_idf.npz")
-    if seller_style is not None:
-        seller_style.save(out / "seller_style.npz")
-
-
 def sample_hash(rows: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """splitmix64 of each input row number, as int64: the order the fit sample is drawn in."""
     if isinstance(rows, pa.ChunkedArray):
@@ -224,16 +266,16 @@ def count_groups(groups: np.ndarray) -> dict[str, int]:
 
 
 def group_sample_positions(groups: np.ndarray, rows: np.ndarray, group_sizes: dict[str, int],
-                           config: Config) -> np.ndarray:
-    """Positions of the codebook sample: per large group, its rows with the smallest sample hash."""
-    need = {g: cells_for(s, config.blocking.embedding_block) * SAMPLE_PER_CELL for g, s in group_sizes.items()}
+                           need_of: Callable[[int], int]) -> np.ndarray:
+    """Positions of the codebook sample: per large group, its ``need_of(size)`` rows with the smallest sample hash."""
+    need = {g: need_of(s) for g, s in group_sizes.items()}
     need = {g: k for g, k in need.items() if k}
     if not need:
         return np.zeros(0, dtype=np.int64)
     # group codes instead of the group strings: sorting millions of Python strings took 6 s at 2M offers
     names, code = encode_keys(groups)
-    need_of = np.array([need.get(str(g), 0) for g in names.tolist()], dtype=np.int64)
-    pos = np.flatnonzero(need_of[code] > 0)
+    need_by_code = np.array([need.get(str(g), 0) for g in names.tolist()], dtype=np.int64)
+    pos = np.flatnonzero(need_by_code[code] > 0)
     if len(pos) == 0:
         return pos
     h = sample_hash(rows[pos])
@@ -243,5 +285,5 @@ def group_sample_positions(groups: np.ndarray, rows: np.ndarray, group_sizes: di
     pos, c = pos[order], c[order]
     starts = np.r_[0, np.flatnonzero(c[1:] != c[:-1]) + 1]
     rank = np.arange(len(pos)) - np.repeat(starts, np.diff(np.r_[starts, len(pos)]))
-    limit = need_of[c]
+    limit = need_by_code[c]
     return pos[rank < limit]

@@ -11,12 +11,11 @@ def _first_and_size(chunk: pa.Table) -> tuple[int, int]:
     return chunk.column("x")[0].as_py(), chunk.num_rows
 
 
-def test_chunk_results_come_back_in_input_order_from_a_bounded_window_of_workers(monkeypatch):
-    monkeypatch.setitem(pool.TASKS, "first_and_size", _first_and_size)
+def test_chunk_results_come_back_in_input_order_from_a_bounded_window_of_workers():
     table = pa.table({"x": list(range(1_050))})
     seen: list[int] = []
     # 11 chunks through 2 workers: more chunks than the window of tasks kept in flight
-    results = list(pool.map_chunks("first_and_size", table, 100, 2, {}, seen.append))
+    results = list(pool.map_chunks(_first_and_size, table, 100, 2, {}, seen.append))
     assert results == [(lo, min(100, 1_050 - lo)) for lo in range(0, 1_050, 100)]
     assert sum(seen) == 1_050
 

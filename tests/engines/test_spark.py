@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from samesku.config import Config
-from samesku.pipeline import cluster
+from tests.runs import cluster_to
 from samesku.synth import generate_batches
 
 pytest.importorskip("pyspark")
@@ -51,12 +51,10 @@ def catalog(tmp_path_factory) -> Path:
 
 
 def test_spark_engine_gives_the_local_engines_clusters_probabilities_and_rejected_rows(spark, catalog, tmp_path):
-    from samesku.engines.spark import run_spark
-
     # a small component cap, so the distributed ladder of capped components is exercised too
     cfg = Config.from_dict({"merge": {"max_component": 2_000}})
-    local = cluster([catalog], tmp_path / "local", cfg)
-    remote = run_spark([catalog], tmp_path / "spark", cfg, spark=spark)
+    local = cluster_to([catalog], tmp_path / "local", cfg)
+    remote = cluster_to([catalog], tmp_path / "spark", cfg, engine="spark", spark=spark)
 
     part_l, ids_l = _partition(tmp_path / "local")
     part_s, ids_s = _partition(tmp_path / "spark")

@@ -8,7 +8,7 @@ import pyarrow as pa
 from samesku import schema as S
 from samesku.analyse import BrandGazetteer, analyse_offers
 from samesku.config import BlockingConfig
-from samesku.engines.local import encoder_texts
+from samesku.tasks import encoder_texts
 from samesku.keys.candidates import stage_candidates, weak_neighbours
 from samesku.keys.encoder import CharNgramEncoder
 

@@ -9,7 +9,8 @@ import pyarrow as pa
 
 from samesku._arrays import string_codes
 from samesku.config import Config
-from samesku.engines.local import colour_listing
+from samesku.engines.local import LocalEngine
+from samesku.pipeline import colour_listing
 from samesku.match.features import FEATURES, SellerStyle, pair_features, prepare_offers
 from samesku.match.listing import ColourListing, colour_listing_keys, colour_pair_sums
 from tests.conftest import make_analysed, unit_vectors
@@ -47,9 +48,9 @@ def test_no_sellers_give_no_evidence():
     assert listing.default == 0.5 and len(listing.keys) == 0
 
 
-def test_counting_in_chunks_gives_the_counts_of_the_whole_catalog():
+def test_counting_through_the_engine_gives_the_counts_of_the_whole_catalog():
     listing, table = _rates(_offers("fridges", True) + _offers("phones", False, models=7))
-    chunked = colour_listing(table, dataclasses.replace(Config(), chunk_rows=5))
+    chunked = colour_listing(LocalEngine(dataclasses.replace(Config(), chunk_rows=5)), table, False)
     assert np.array_equal(chunked.keys, listing.keys) and np.array_equal(chunked.rates, listing.rates)
     assert chunked.default == listing.default
 

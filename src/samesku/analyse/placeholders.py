@@ -87,9 +87,16 @@ def placeholders_from_coherence(kinds: list[str], values: list[str], offers: lis
 def detect_placeholders(offers: pa.Table, vectors: np.ndarray, min_offers: int = MIN_OFFERS,
                         max_coherence: float = MAX_COHERENCE) -> Placeholders:
     """Placeholder GTINs and image hashes of analysed offers and their title vectors."""
+    return placeholders_from_coherence(*identifier_coherence(offers, vectors, min_offers), min_offers, max_coherence)
+
+
+def identifier_coherence(offers: pa.Table, vectors: np.ndarray, min_offers: int = MIN_OFFERS
+                         ) -> tuple[list[str], list[str], list[int], list[float]]:
+    """(kind, value, offers, coherence) of each identifier value held by ``min_offers`` offers or more:
+    how alike the titles of its offers are (rows of ``offers`` and ``vectors`` in input order)."""
     kinds, values, rows = identifier_rows(offers)
     if len(rows) == 0:
-        return Placeholders()
+        return [], [], [], []
     keys = np.array([f"{k}\t{v}" for k, v in zip(kinds.tolist(), values.tolist(), strict=True)], dtype=object)
     uniq, inv, counts = np.unique(keys.astype(str), return_inverse=True, return_counts=True)
     out_k, out_v, out_n, out_c = [], [], [], []
@@ -103,7 +110,7 @@ def detect_placeholders(offers: pa.Table, vectors: np.ndarray, min_offers: int =
         out_v.append(value)
         out_n.append(int(counts[i]))
         out_c.append(coherence(vectors[member_rows]))
-    return placeholders_from_coherence(out_k, out_v, out_n, out_c, min_offers, max_coherence)
+    return out_k, out_v, out_n, out_c
 
 
 def mask_placeholders(arrays: OfferArrays, placeholders: Placeholders) -> OfferArrays:

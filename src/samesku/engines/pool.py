@@ -19,7 +19,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
 _STATE: dict[str, Any] = {}
@@ -33,25 +32,6 @@ def _init(state: dict[str, Any]) -> None:
     _STATE.update(state)
 
 
-def _analyse(chunk: pa.Table) -> pa.Table:
-    from samesku.analyse import analyse_offers
-    from samesku.engines.local import without_attributes
-
-    out = analyse_offers(chunk, _STATE["gazetteer"])
-    return out if _STATE["attributes"] else without_attributes(out)
-
-
-def _encode_prepare(chunk: pa.Table) -> tuple[np.ndarray, pa.Table]:
-    from samesku.engines.local import encoder_texts
-    from samesku.match.features import arrays_to_table, prepare_offers
-
-    vectors = _STATE["encoder"].encode(encoder_texts(chunk))
-    return vectors, arrays_to_table(prepare_offers(chunk, vectors, _STATE["token_idf"], _STATE["seller_style"]))
-
-
-TASKS: dict[str, Callable[[pa.Table], Any]] = {"analyse": _analyse, "encode_prepare": _encode_prepare}
-
-
 def chunk_payload(table: pa.Table) -> pa.Buffer:
     """A table (or a slice of one) as an Arrow IPC stream holding only its own rows."""
     sink = pa.BufferOutputStream()
@@ -60,8 +40,8 @@ def chunk_payload(table: pa.Table) -> pa.Buffer:
     return sink.getvalue()
 
 
-def _run(fn: Callable[[pa.Table], Any], payload: pa.Buffer) -> Any:
-    return fn(pa.ipc.open_stream(payload).read_all())
+def _run(fn: Callable[..., Any], payload: pa.Buffer) -> Any:
+    return fn(pa.ipc.open_stream(payload).read_all(), **_STATE)
 
 
 def worker_count(requested: int) -> int:
@@ -69,18 +49,18 @@ def worker_count(requested: int) -> int:
     return requested if requested > 0 else max(1, os.cpu_count() or 1)
 
 
-def map_chunks(task: str, table: pa.Table, chunk_rows: int, workers: int, state: dict[str, Any],
+def map_chunks(fn: Callable[..., Any], table: pa.Table, chunk_rows: int, workers: int, state: dict[str, Any],
                advance: Callable[[int], None] | None = None) -> Iterator[Any]:
-    """Results of ``TASKS[task]`` on consecutive chunks of ``table``, in order.
+    """Results of ``fn(chunk, **state)`` on consecutive chunks of ``table``, in order.
 
-    With one worker (or a single chunk) the task runs in this process.
+    ``fn`` is a module-level function (workers import it by name); ``state`` reaches each
+    worker once. With one worker (or a single chunk) it runs in this process.
     """
     bounds = list(range(0, table.num_rows, chunk_rows)) or [0]
     if workers <= 1 or len(bounds) <= 1:
-        _init_in_process(state)
         for lo in bounds:
             chunk = table.slice(lo, chunk_rows)
-            yield TASKS[task](chunk)
+            yield fn(chunk, **state)
             if advance:
                 advance(chunk.num_rows)
         return
@@ -93,20 +73,16 @@ def map_chunks(task: str, table: pa.Table, chunk_rows: int, workers: int, state:
         pending: deque[tuple[int, Future[Any]]] = deque()
         todo = iter(bounds)
         for lo in islice(todo, window):
-            pending.append((lo, pool.submit(_run, TASKS[task], chunk_payload(table.slice(lo, chunk_rows)))))
+            pending.append((lo, pool.submit(_run, fn, chunk_payload(table.slice(lo, chunk_rows)))))
         while pending:
             lo, fut = pending.popleft()
             result = fut.result()
             del fut
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append((nxt, pool.submit(_run, TASKS[task], chunk_payload(table.slice(nxt, chunk_rows)))))
+                pending.append((nxt, pool.submit(_run, fn, chunk_payload(table.slice(nxt, chunk_rows)))))
             yield result
             del result
             if advance:
                 advance(min(chunk_rows, table.num_rows - lo))
 
-
-def _init_in_process(state: dict[str, Any]) -> None:
-    _STATE.clear()
-    _STATE.update(state)

@@ -1,22 +1,11 @@
-"""The Spark engine: the same stage functions as the local engine, moved by PySpark.
+"""The Spark engine: the pipeline's datasets as Spark DataFrames, moved by PySpark.
 
 Every decision is made by a stage function of the package, called on Arrow data inside
 ``mapInArrow`` (per batch of offers or pairs) or ``groupBy(...).applyInArrow`` (per key
 block, per connected component, per bucket of clusters). This module only reads, shuffles,
-joins, aggregates and writes; it holds no matching logic. The plan, step by step:
-
-1. read Parquet with each row's position (``_metadata.row_index``), convert and validate
-   per batch, find duplicate ids with a window, finish the offers per batch;
-2. fit on the driver from aggregates (brand lead words, token counts, group sizes) and the
-   deterministic sample (smallest :func:`~samesku.fitting.sample_hash`), broadcast the
-   :class:`~samesku.fitting.FittedState`;
-3. analyse, encode and prepare pair-feature columns per batch;
-4. per stage: key rows per batch, one representative per (cluster, key), heavy keys
-   counted and split, candidate pairs per key block, scoring per batch of pairs (joined
-   with both offers' feature columns), connected components of accepted edges by
-   iterative min-label propagation with pointer jumping, constrained merging per
-   component;
-5. outputs per bucket of whole clusters, written as Parquet datasets.
+joins, aggregates and writes; the steps and their order are :mod:`samesku.pipeline`'s.
+Intermediate datasets are written to Parquet (``spark.work_dir``, a temporary folder by
+default) so no stage function runs twice.
 
 The same input and config give the same clusters as the local engine
 (``tests/engines/test_spark.py`` checks the partition on a synthetic catalog).
@@ -24,8 +13,9 @@ The same input and config give the same clusters as the local engine
 
 from __future__ import annotations
 
-import json
-import time
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,22 +24,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from samesku import schema as S
-from samesku.analyse import BrandGazetteer, analyse_offers, load_synonyms
-from samesku.analyse.brand import (
-    brands_from_lead_stats,
-    leading_words,
-    normalise_brand,
-    series_aliases,
-)
-from samesku.analyse.placeholders import MIN_OFFERS as PLACEHOLDER_MIN_OFFERS
-from samesku.analyse.placeholders import (
-    Placeholders,
-    coherence,
-    identifier_rows,
-    mask_placeholders,
-    placeholders_from_coherence,
-)
+from samesku import tasks
+from samesku.analyse.placeholders import Placeholders, coherence, mask_placeholders
 from samesku.config import Config
+from samesku.engines.base import Data, Engine, MergeOutput, ReadOutput, StageOutput, Task
 from samesku.engines.spark_base import (
     _arrow_schema,
     _binary_rows,
@@ -63,64 +41,18 @@ from samesku.engines.spark_base import (
 )
 from samesku.engines.spark_stages import _buckets, _context, _merge, _outputs, _score, _stage_pairs
 from samesku.errors import InputError
-from samesku.fitting import (
-    FittedState,
-    check_sellers,
-    effective_config,
-    fit_codebooks,
-    fit_encoder,
-    sample_hash,
-    save_fitted,
-    seller_check_summary,
-    sellers_fail_check,
-    without_sellers,
-)
+from samesku.fitting import sample_hash
 from samesku.io.columns import plan_columns, require_columns
 from samesku.io.parquet_reader import strings_of
 from samesku.io.parsed import INVALID_UTF8
 from samesku.io.paths import check_mapping, detect_format, expand_inputs
 from samesku.io.validate import REASONS, finish_offers, raw_json, row_reason_codes
-from samesku.keys.codebook import SAMPLE_PER_CELL, Codebook, cells_for
-from samesku.keys.families import _title_tokens, embedding_groups
-from samesku.keys.sketches import TokenCounts
-from samesku.match.features import (
-    MATCH_COLUMNS,
-    MATCH_SCHEMA,
-    SellerStyle,
-    TokenIdf,
-    arrays_from_table,
-    arrays_to_table,
-    prepare_offers,
-)
-from samesku.match.listing import KEY_COLUMNS, ColourListing, colour_listing_keys
-from samesku.match.model import MatchModel, load_model
+from samesku.keys.families import embedding_groups
+from samesku.match.features import MATCH_COLUMNS, MATCH_SCHEMA, arrays_from_table, arrays_to_table
 from samesku.progress import Reporter, Timer
 
 _REJECT_CODES = (*REASONS, INVALID_UTF8)   # index 0 = valid
 _INTERNAL = (S.ROW_NUMBER, S.SOURCE_FILE)
-
-
-def _colour_listing(analysed: Any, no_sellers: bool) -> ColourListing:
-    """:func:`samesku.engines.local.colour_listing` as Spark group-bys: the same pair sums
-    (:func:`samesku.match.listing.colour_pair_sums`), only the per-category totals reach the driver."""
-    from pyspark.sql import functions as F
-
-    if no_sellers:
-        return ColourListing.none()
-    keys = _map(analysed, colour_listing_keys, pa.schema([(k, pa.int64()) for k in KEY_COLUMNS]))
-    counts = keys.groupBy(*KEY_COLUMNS).agg(F.count(F.lit(1)).alias("n"))
-
-    def pairs(n: Any) -> Any:
-        return (n * (n - 1) / 2).cast("long")
-
-    def minus_same_colour(by: list[str]) -> Any:
-        inner = counts.groupBy(*by, "colour").agg(F.sum("n").alias("n")).withColumn("same", pairs(F.col("n")))
-        outer = inner.groupBy(*by).agg(F.sum("n").alias("n"), F.sum("same").alias("same"))
-        return outer.groupBy("cat").agg(F.sum(pairs(F.col("n")) - F.col("same")).alias("pairs"))
-
-    shop = minus_same_colour(["cat", "group", "seller"]).withColumnRenamed("pairs", "same_shop")
-    sums = minus_same_colour(["cat", "group"]).join(shop, "cat", "left").fillna(0, ["same_shop"])
-    return ColourListing.fit(_to_arrow(sums.select("cat", "pairs", "same_shop")))
 
 
 # --- 1. read and validate ----------------------------------------------------------------------
@@ -205,86 +137,149 @@ def _read(spark: Any, inputs: list[str | Path], mapping: dict[str, str], config:
     return offers, rejected, offset, pt
 
 
-# --- 2./3. fit, analyse, encode ---------------------------------------------------------------
-def _analysed_schema(offers_schema: pa.Schema) -> pa.Schema:
-    fields = [f for f in offers_schema if f.name not in S.ANALYSIS_SCHEMA.names]
-    return pa.schema(fields + list(S.ANALYSIS_SCHEMA))
+_AGG = {"count": "count", "count_distinct": "countDistinct", "sum": "sum", "max": "max"}
 
 
-def _gazetteer(spark: Any, offers: Any, config: Config) -> BrandGazetteer:
-    from pyspark.sql import functions as F
+class SparkEngine(Engine):
+    """PySpark: ``mapInArrow`` / ``applyInArrow`` around the stage functions, Spark's joins and shuffles."""
 
-    words = _map(offers.select(S.TITLE), lambda t: leading_words(t.column(S.TITLE)),
-                 pa.schema([("first", pa.string()), ("second", pa.string())]))
-    words = words.cache()
-    stats = _to_arrow(words.groupBy("first").agg(F.count("second").alias("titles"),
-                                                 F.countDistinct("second").alias("distinct_next")))
-    leads = brands_from_lead_stats(stats)
-    values = _to_arrow(offers.select(S.BRAND).distinct()).column(S.BRAND).to_pylist()
-    brands = leads | {v for v in map(normalise_brand, values) if v}
-    pairs = _to_arrow(words.filter(F.col("second").isNotNull()).groupBy("first", "second").count()
-                      .withColumnRenamed("count", "titles").filter(F.col("titles") >= 3))
-    words.unpersist()
-    synonyms = load_synonyms(config.brand_synonyms) if config.brand_synonyms else None
-    return BrandGazetteer.from_statistics(values, leads, synonyms, series_aliases(pairs, stats, brands))
+    name = "spark"
 
+    def __init__(self, config: Config, master: str | None = None, spark: Any = None) -> None:
+        self.config = config
+        self.spark = spark or spark_session(config, master)
+        self._own_dir = config.spark.work_dir is None
+        self.root = Path(config.spark.work_dir or tempfile.mkdtemp(prefix="samesku-spark-"))
+        self.work = _Work(self.spark, self.root)
+        self._n: int | None = None
 
-def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer: Timer) -> tuple[Any, FittedState]:
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
+    def timer(self, reporter: Reporter | None) -> Timer:
+        return _StepTimer(self.spark, reporter)
 
-    from samesku.engines.local import encoder_texts, without_attributes
+    def _buckets(self, prepared: Data) -> int:
+        if self._n is None:
+            self._n = int(prepared.count())
+        return _buckets(self._n, self.config)
 
-    with timer.step("learn brands"):
-        gazetteer = _gazetteer(spark, offers, config)
-    schema = _analysed_schema(_arrow_schema(offers))
+    # --- data in -----------------------------------------------------------------------------
+    def read(self, source: Sequence[str | Path] | pa.Table, mapping: dict[str, str] | None, config: Config,
+             progress: Callable[[int], None] | None = None) -> ReadOutput:
+        if isinstance(source, pa.Table):
+            from samesku.io import read_offers_table
 
-    def analyse(t: pa.Table) -> pa.Table:
-        out = analyse_offers(t, gazetteer)
-        return out if config.attributes else without_attributes(out)
+            read = read_offers_table(source, mapping, max_title_chars=config.max_title_chars)
+            offers: Any = self.spark.createDataFrame(read.offers)
+            rejected: Any = self.spark.createDataFrame(read.rejected) if read.rejected.num_rows else None
+            input_rows, passthrough = read.input_rows, read.passthrough
+        else:
+            offers, rejected, input_rows, passthrough = _read(self.spark, list(source), check_mapping(mapping), config,
+                                                              self.work)
+        if rejected is None:
+            rejected = self.spark.createDataFrame(S.REJECTED_SCHEMA.empty_table())
+        return ReadOutput(self.work.save(offers, "offers"), rejected, input_rows, passthrough)
 
-    with timer.step("analyse"):
-        analysed = work.save(_map(offers, analyse, schema), "analysed")
-    with timer.step("fit encoder"):
-        hashed = _map(analysed.select(S.ROW_NUMBER), lambda t: t.append_column("_sh", pa.array(sample_hash(t.column(S.ROW_NUMBER)))),
+    # --- generic movement ----------------------------------------------------------------------
+    def map_batches(self, data: Data, task: Task, schema: pa.Schema, columns: Sequence[str] | None = None,
+                    progress: Callable[[int], None] | None = None) -> Data:
+        df = data.select(*columns) if columns is not None else data
+        out = _map(df, task, schema)
+        return self.work.save(out, task.fn.__name__) if task.heavy else out
+
+    def aggregate(self, data: Data, keys: Sequence[str], aggs: Sequence[tuple[str, str, str]],
+                  at_least: tuple[str, int] | None = None) -> pa.Table:
+        from pyspark.sql import functions as F
+
+        exprs = [getattr(F, _AGG[f])(F.col(c)).alias(out) for c, f, out in aggs]
+        grouped = data.groupBy(*keys).agg(*exprs) if keys else data.agg(*exprs)
+        if at_least is not None:
+            grouped = grouped.filter(F.col(at_least[0]) >= at_least[1])
+        return _to_arrow(grouped)
+
+    def sample(self, data: Data, k: int) -> pa.Table:
+        hashed = _map(data.select(S.ROW_NUMBER),
+                      lambda t: t.append_column("_sh", pa.array(sample_hash(t.column(S.ROW_NUMBER)))),
                       pa.schema([(S.ROW_NUMBER, pa.int64()), ("_sh", pa.int64())]))
-        top = hashed.orderBy("_sh", S.ROW_NUMBER).limit(config.encoder.fit_sample)
-        sample = _to_arrow(analysed.join(top, S.ROW_NUMBER)).sort_by([("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
-        encoder = fit_encoder(encoder_texts(sample), config)
-        token_idf = TokenIdf.fit(sample)
-        seller_check = check_sellers(sample)
-        no_sellers = sellers_fail_check(seller_check, config)   # sellers that fail the check say nothing
-    with timer.step("colour listing"):   # a pass over all offers, not the sample
-        seller_style = SellerStyle.fit(sample, _colour_listing(analysed, no_sellers))
-    prepared_schema = pa.schema(list(_arrow_schema(analysed)) + list(MATCH_SCHEMA))
+        top = hashed.orderBy("_sh", S.ROW_NUMBER).limit(k)
+        sample = _to_arrow(data.join(top, S.ROW_NUMBER))
+        return sample.sort_by([("_sh", "ascending"), (S.ROW_NUMBER, "ascending")]).drop_columns(["_sh"])
 
-    def prepare(t: pa.Table) -> pa.Table:
-        vectors = encoder.encode(encoder_texts(t))
-        arrays = arrays_to_table(prepare_offers(without_sellers(t) if no_sellers else t, vectors, token_idf, seller_style))
-        for name in arrays.column_names:
-            t = t.append_column(name, arrays.column(name))
-        return t
+    def schema_of(self, data: Data) -> pa.Schema:
+        return _arrow_schema(data)
 
-    with timer.step("encode"):
-        prepared = work.save(_map(analysed, prepare, prepared_schema), "prepared")
-    with timer.step("placeholders"):
-        placeholders = _placeholders(prepared)
-        if placeholders.gtins or placeholders.phashes:
-            def mask(t: pa.Table) -> pa.Table:
-                masked = arrays_to_table(mask_placeholders(arrays_from_table(t.select(list(MATCH_COLUMNS))), placeholders))
-                for name in ("m_gtins", "m_has_phash"):
-                    t = t.set_column(t.column_names.index(name), name, masked.column(name))
-                return t
-            prepared = work.save(_map(prepared, mask, prepared_schema), "prepared_masked")
-    with timer.step("fit keys"):
-        tok = _map(prepared.select(S.TITLE_CLEAN), lambda t: pa.table({"h": pa.array(_title_tokens(t)[1], pa.int64())}),
-                   pa.schema([("h", pa.int64())]))
-        counts = _to_arrow(tok.groupBy("h").count())
-        name_df = TokenCounts().update(counts.column("h").to_numpy(), counts.column("count").to_numpy())
-        within = config.blocking.embedding_within_category
+    def distinct(self, data: Data, column: str) -> list[Any]:
+        if column not in data.columns:
+            return []
+        values: list[Any] = _to_arrow(data.select(column).distinct()).column(column).to_pylist()
+        return values
+
+    def count(self, data: Data) -> int:
+        return int(data.count())
+
+    def collect(self, data: Data, columns: Sequence[str] | None = None) -> pa.Table:
+        return _to_arrow(data.select(*columns) if columns is not None else data)
+
+    def rows_where_in(self, data: Data, column: str, values: Sequence[Any], columns: Sequence[str]) -> pa.Table:
+        from pyspark.sql import functions as F
+
+        order = [S.ROW_NUMBER] if S.ROW_NUMBER in data.columns else []
+        t = _to_arrow(data.filter(F.col(column).isin(list(values))).select(*columns, *[c for c in order if c not in columns]))
+        return t.sort_by([(c, "ascending") for c in order]).select(list(columns)) if order else t
+
+    def write(self, data: Data, path: Path) -> None:
+        data.write.mode("overwrite").parquet(str(path))
+
+    def metrics(self) -> dict[str, Any]:
+        return {"spark_master": self.spark.sparkContext.master, "shuffle_bytes": shuffle_bytes_by_step(self.spark)}
+
+    def close(self) -> None:
+        if self._own_dir:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    # --- one stage function each -----------------------------------------------------------------
+    def encode(self, analysed: Data, task: Task, progress: Callable[[int], None] | None = None) -> Data:
+        schema = pa.schema(list(_arrow_schema(analysed)) + list(MATCH_SCHEMA))
+
+        def prepare(t: pa.Table) -> pa.Table:
+            arrays = task(t)
+            for name in arrays.column_names:
+                t = t.append_column(name, arrays.column(name))
+            return t
+
+        return self.work.save(_map(analysed, prepare, schema), "prepared")
+
+    def placeholder_coherence(self, prepared: Data, min_offers: int) -> pa.Table:
+        from pyspark.sql import functions as F
+
+        ids = _map(prepared.select(S.ROW_NUMBER, S.GTINS, S.IMAGE_PHASH), tasks.identifiers, tasks.IDENTIFIER_SCHEMA)
+        frequent = ids.groupBy("kind", "value").count().filter(F.col("count") >= min_offers).drop("count")
+        held = ids.join(F.broadcast(frequent), ["kind", "value"]).join(prepared.select(S.ROW_NUMBER, "m_vectors"), S.ROW_NUMBER)
+        out_schema = pa.schema([("kind", pa.string()), ("value", pa.string()), ("offers", pa.int64()), ("coherence", pa.float64())])
+
+        def coh(t: pa.Table) -> pa.Table:
+            t = t.sort_by(S.ROW_NUMBER)
+            return pa.table({"kind": [t.column("kind")[0].as_py()], "value": [t.column("value")[0].as_py()],
+                             "offers": [t.num_rows], "coherence": [coherence(_binary_rows(t.column("m_vectors"), np.float32))]})
+
+        return _to_arrow(held.groupBy("kind", "value").applyInArrow(lambda t: coh(t).cast(out_schema), _ddl(out_schema)))
+
+    def mask_placeholders(self, prepared: Data, placeholders: Placeholders) -> Data:
+        schema = _arrow_schema(prepared)
+
+        def mask(t: pa.Table) -> pa.Table:
+            masked = arrays_to_table(mask_placeholders(arrays_from_table(t.select(list(MATCH_COLUMNS))), placeholders))
+            for name in ("m_gtins", "m_has_phash"):
+                t = t.set_column(t.column_names.index(name), name, masked.column(name))
+            return t
+
+        return self.work.save(_map(prepared, mask, schema), "prepared_masked")
+
+    def group_sample(self, prepared: Data, within_category: bool, need_of: Callable[[int], int]
+                     ) -> tuple[dict[str, int], pa.Table, Any]:
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
 
         def groups_of(t: pa.Table) -> pa.Table:
-            g = embedding_groups(t, within)
+            g = embedding_groups(t, within_category)
             return pa.table({S.ROW_NUMBER: t.column(S.ROW_NUMBER), "_g": pa.array(g.tolist(), pa.string()),
                              "_sh": pa.array(sample_hash(t.column(S.ROW_NUMBER)))})
 
@@ -292,171 +287,68 @@ def _fit_and_prepare(spark: Any, offers: Any, config: Config, work: _Work, timer
                        pa.schema([(S.ROW_NUMBER, pa.int64()), ("_g", pa.string()), ("_sh", pa.int64())]))
         size_t = _to_arrow(grouped.groupBy("_g").count())
         sizes = dict(zip(size_t.column("_g").to_pylist(), size_t.column("count").to_pylist(), strict=True))
-        need = {g: cells_for(s, config.blocking.embedding_block) * SAMPLE_PER_CELL for g, s in sizes.items()}
-        need = {g: k for g, k in need.items() if k}
-        codebooks: dict[str, Codebook] = {}
-        if need:
-            need_df = spark.createDataFrame(pa.table({"_g": list(need), "_need": list(need.values())}))
-            w = Window.partitionBy("_g").orderBy("_sh", S.ROW_NUMBER)
-            picked = grouped.join(F.broadcast(need_df), "_g").withColumn("_rank", F.row_number().over(w)) \
-                .filter(F.col("_rank") <= F.col("_need"))
-            cs = _to_arrow(picked.join(prepared.select(S.ROW_NUMBER, "m_vectors"), S.ROW_NUMBER))
-            cs = cs.sort_by([("_g", "ascending"), ("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
-            vec = _binary_rows(cs.column("m_vectors"), np.float32)
-            codebooks = fit_codebooks(sizes, np.asarray(cs.column("_g").to_pylist(), dtype=object), vec, config)
-    return prepared, FittedState(gazetteer, encoder, token_idf, name_df, codebooks, placeholders, seller_style, seller_check)
+        need = {g: k for g, k in ((g, need_of(s)) for g, s in sizes.items()) if k}
+        if not need:
+            return sizes, pa.table({"_g": pa.array([], pa.string())}), np.zeros((0, 1), np.float32)
+        need_df = self.spark.createDataFrame(pa.table({"_g": list(need), "_need": list(need.values())}))
+        w = Window.partitionBy("_g").orderBy("_sh", S.ROW_NUMBER)
+        picked = grouped.join(F.broadcast(need_df), "_g").withColumn("_rank", F.row_number().over(w)) \
+            .filter(F.col("_rank") <= F.col("_need"))
+        cs = _to_arrow(picked.join(prepared.select(S.ROW_NUMBER, "m_vectors"), S.ROW_NUMBER))
+        cs = cs.sort_by([("_g", "ascending"), ("_sh", "ascending"), (S.ROW_NUMBER, "ascending")])
+        return sizes, cs.select(["_g"]), _binary_rows(cs.column("m_vectors"), np.float32)
 
+    def initial_labels(self, prepared: Data) -> Data:
+        from pyspark.sql import functions as F
 
-def _placeholders(prepared: Any) -> Placeholders:
-    """Placeholder identifiers: values held by many offers whose titles are unrelated."""
-    from pyspark.sql import functions as F
+        return prepared.select(S.ROW_NUMBER, F.col(S.ROW_NUMBER).alias("_label"))
 
-    def rows_of(t: pa.Table) -> pa.Table:
-        kinds, values, pos = identifier_rows(t)
-        return pa.table({"kind": pa.array(kinds.tolist(), pa.string()), "value": pa.array(values.tolist(), pa.string()),
-                         S.ROW_NUMBER: pa.array(t.column(S.ROW_NUMBER).to_numpy()[pos], pa.int64())})
+    def candidates(self, prepared: Data, labels: Data, families: tuple[str, ...], stage: int, fitted: Any,
+                   config: Config, scored: Data | None) -> StageOutput:
+        pairs, stats = _stage_pairs(self.spark, prepared, labels.select(S.ROW_NUMBER, "_label"), families, config, fitted,
+                                    config.seed + stage, self._buckets(prepared), self.work)
+        if scored is not None:   # a pair an earlier stage scored is not scored again
+            pairs = pairs.join(scored.select("a", "b"), ["a", "b"], "left_anti")
+        pairs = self.work.save(pairs, f"pairs_{stage}")
+        return StageOutput(pairs, int(pairs.count()), stats)
 
-    rows_schema = pa.schema([("kind", pa.string()), ("value", pa.string()), (S.ROW_NUMBER, pa.int64())])
-    ids = _map(prepared.select(S.ROW_NUMBER, S.GTINS, S.IMAGE_PHASH), rows_of, rows_schema)
-    frequent = ids.groupBy("kind", "value").count().filter(F.col("count") >= PLACEHOLDER_MIN_OFFERS).drop("count")
-    held = ids.join(F.broadcast(frequent), ["kind", "value"]).join(prepared.select(S.ROW_NUMBER, "m_vectors"), S.ROW_NUMBER)
-    out_schema = pa.schema([("kind", pa.string()), ("value", pa.string()), ("offers", pa.int64()), ("coherence", pa.float64())])
+    def score(self, pairs: Data, prepared: Data, model: Any, config: Config, stage: int,
+              progress: Callable[[int], None] | None = None) -> Data:
+        return self.work.save(_score(pairs, prepared, model, config, stage), f"scored_{stage}")
 
-    def coh(t: pa.Table) -> pa.Table:
-        t = t.sort_by(S.ROW_NUMBER)
-        return pa.table({"kind": [t.column("kind")[0].as_py()], "value": [t.column("value")[0].as_py()],
-                         "offers": [t.num_rows], "coherence": [coherence(_binary_rows(t.column("m_vectors"), np.float32))]})
+    def union(self, edges: Data | None, scored: Data) -> Data:
+        return scored if edges is None else self.work.save(edges.unionByName(scored), "edges")
 
-    got = _to_arrow(held.groupBy("kind", "value").applyInArrow(lambda t: coh(t).cast(out_schema), _ddl(out_schema)))
-    return placeholders_from_coherence(got.column("kind").to_pylist(), got.column("value").to_pylist(),
-                                       got.column("offers").to_pylist(), got.column("coherence").to_pylist())
+    def context(self, edges: Data, prepared: Data, model: Any) -> Data:
+        return self.work.save(_context(edges, prepared, model, self._buckets(prepared), self.work), "edges_in_context")
 
+    def merge(self, edges: Data, prepared: Data, config: Config) -> MergeOutput:
+        labels, refused = _merge(self.spark, edges, prepared, self._n or int(prepared.count()), config, self.work)
+        return MergeOutput(labels, refused, int(labels.select("_label").distinct().count()))
 
-def run_spark(
-    inputs: list[str | Path],
-    out_dir: str | Path,
-    config: Config,
-    mapping: dict[str, str] | None = None,
-    model: MatchModel | None = None,
-    reporter: Reporter | None = None,
-    master: str | None = None,
-    spark: Any = None,
-) -> dict[str, Any]:
-    """Cluster offers with Spark and write the run directory (datasets are Parquet folders).
+    def accepted_pairs(self, edges: Data, stage: int, threshold: float) -> int:
+        from pyspark.sql import functions as F
 
-    Args:
-        inputs: Parquet files/folders (read in parallel) or CSV/JSON Lines (read on the driver).
-        out_dir: run directory (local path or any Hadoop URI Spark can write; the summary,
-            report and model files are written locally).
-        config: run configuration (``config.spark`` holds the engine's settings).
-        mapping: canonical column name -> source column name.
-        model: match model (default: ``config.match.model_path`` or the shipped one).
-        reporter: progress reporter.
-        master: Spark master URL (overrides ``config.spark.master``).
-        spark: an existing SparkSession to use.
+        return int(edges.filter((F.col("stage") == stage) & (F.col(S.MATCH_PROBABILITY) >= threshold)).count())
 
-    Returns:
-        The summary dict (also written as summary.json).
-    """
-    from pyspark.sql import functions as F
+    def veto_counts(self, edges: Data) -> dict[str, int]:
+        from pyspark.sql import functions as F
 
-    from samesku.pipeline import peak_rss_mb
-    from samesku.report import write_report
+        rows = edges.filter(F.col("veto").isNotNull()).groupBy("veto").count().collect()
+        return {r["veto"]: int(r["count"]) for r in sorted(rows, key=lambda r: r["veto"])}
 
-    t0 = time.perf_counter()
-    config = config.validate()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    spark = spark or spark_session(config, master)
-    timer = _StepTimer(spark, reporter)
-    work = _Work(spark, out / "_work")
-    model = model or load_model(config.match.model_path)
-    mapping = check_mapping(mapping)
-    with timer.step("read"):
-        offers, rejected, input_rows, passthrough = _read(spark, inputs, mapping, config, work)
-        offers = work.save(offers, "offers")
-    n_rows = offers.count()
-    prepared, fitted = _fit_and_prepare(spark, offers, config, work, timer)
-    given, config = config, effective_config(config, fitted.seller_check)   # the seller constraint may be off
-    labels = prepared.select(S.ROW_NUMBER, F.col(S.ROW_NUMBER).alias("_label"))
-    edges = None
-    stage_stats: list[dict[str, Any]] = []
-    refused: dict[str, int] = {}
-    n_buckets = _buckets(n_rows, config)
-    for si, families in enumerate(config.blocking.stages, start=1):
-        with timer.step(f"stage {si} candidates"):
-            pairs, fam_stats = _stage_pairs(spark, prepared, labels.select(S.ROW_NUMBER, "_label"), families, config,
-                                            fitted, config.seed + si, n_buckets, work)
-            if edges is not None:
-                pairs = pairs.join(edges.select("a", "b"), ["a", "b"], "left_anti")
-            pairs = work.save(pairs, f"pairs_{si}")
-            n_pairs = pairs.count()
-        with timer.step(f"stage {si} match", n_pairs):
-            scored = work.save(_score(pairs, prepared, model, config, si), f"scored_{si}")
-        edges = scored if edges is None else work.save(edges.unionByName(scored), "edges")
-        # the context of every edge so far: a later stage's pairs change earlier pairs' context
-        with timer.step(f"stage {si} context"):
-            edges = work.save(_context(edges, prepared, model, n_buckets, work), "edges_in_context")
-        with timer.step(f"stage {si} merge"):
-            labels, refused = _merge(spark, edges, prepared, n_rows, config, work)
-        stage_stats.append({
-            "stage": si, "families": list(families), "candidate_pairs": int(n_pairs),
-            "pairs_per_offer": float(n_pairs / max(n_rows, 1)),
-            "accepted_pairs": int(edges.filter((F.col("stage") == si)
-                                               & (F.col(S.MATCH_PROBABILITY) >= config.match.threshold)).count()),
-            "clusters_after": int(labels.select("_label").distinct().count()), "families_detail": fam_stats,
-        })
-    assert edges is not None
-    with timer.step("outputs"):
-        assignments, clusters = _outputs(prepared, labels, edges, passthrough, n_rows, config)
-        assignments = work.save(assignments, "assignments")
-        clusters = work.save(clusters, "clusters")
-        assignments.write.mode("overwrite").parquet(str(out / "assignments.parquet"))
-        clusters.write.mode("overwrite").parquet(str(out / "clusters.parquet"))
+    def outputs(self, prepared: Data, labels: Data, edges: Data, passthrough: list[str], config: Config,
+                naming: Any = None) -> tuple[Data, Data, Data]:
+        from pyspark.sql import functions as F
+
+        assignments, clusters = _outputs(prepared, labels, edges, passthrough, self._n or int(prepared.count()), config,
+                                         naming)
         ids = prepared.select(S.ROW_NUMBER, S.OFFER_ID)
-        edges.join(ids.select(F.col(S.ROW_NUMBER).alias("a"), F.col(S.OFFER_ID).alias("offer_id_a")), "a") \
+        named = edges.join(ids.select(F.col(S.ROW_NUMBER).alias("a"), F.col(S.OFFER_ID).alias("offer_id_a")), "a") \
             .join(ids.select(F.col(S.ROW_NUMBER).alias("b"), F.col(S.OFFER_ID).alias("offer_id_b")), "b") \
-            .select("offer_id_a", "offer_id_b", S.MATCH_PROBABILITY, "pair_probability", "model_probability", "veto", "stage") \
-            .write.mode("overwrite").parquet(str(out / "edges.parquet"))
-        rej = rejected if rejected is not None else spark.createDataFrame(S.REJECTED_SCHEMA.empty_table())
-        rej.write.mode("overwrite").parquet(str(out / "rejected.parquet"))
-        prepared.drop(*MATCH_COLUMNS).write.mode("overwrite").parquet(str(out / "offers.parquet"))
-    save_fitted(out, fitted.encoder, fitted.token_idf, fitted.seller_style)
-    model.save(out / "model.json")
-    n_rejected = rej.count()
-    reasons = {r[S.REASON]: int(r["count"]) for r in rej.groupBy(S.REASON).count().collect()}
-    flags = {r["f"]: int(r["count"]) for r in assignments.select(F.explode(S.FLAGS).alias("f")).groupBy("f").count().collect()}
-    vetoes = {r["veto"]: int(r["count"]) for r in edges.filter(F.col("veto").isNotNull()).groupBy("veto").count().collect()}
-    csum = clusters.agg(F.count("*").alias("n"), F.sum(F.when(F.col("size") > 1, 1).otherwise(0)).alias("multi"),
-                        F.max("size").alias("largest")).collect()[0]
-    wall = time.perf_counter() - t0
-    n_assigned = assignments.count()
-    summary: dict[str, Any] = {
-        "engine": "spark", "spark_master": spark.sparkContext.master,
-        "input_rows": int(input_rows), "assigned": int(n_assigned), "rejected": int(n_rejected),
-        "rejected_by_reason": reasons, "flags": flags, "clusters": int(csum["n"]), "multi_offer_clusters": int(csum["multi"] or 0),
-        "largest_cluster": int(csum["largest"] or 0), "candidate_pairs": int(edges.count()), "stages": stage_stats,
-        "vetoes": vetoes, "refused_merges": refused, "placeholders": fitted.placeholders.to_dict(),
-        "seller_check": seller_check_summary(fitted.seller_check, given, config),
-        "colour_identity": fitted.seller_style.colour.summary(
-            [r[0] for r in prepared.select(S.CATEGORY).distinct().collect() if r[0]])
-        if fitted.seller_style and S.CATEGORY in prepared.columns else {},
-        "seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
-        "peak_rss_mb_by_step": dict(timer.peak_mb),
-        "wall_seconds": round(wall, 3), "offers_per_second": round(n_assigned / wall, 1) if wall > 0 else None,
-        "peak_rss_mb": round(peak_rss_mb(), 1), "model": model.metadata.get("name", "custom"),
-        "shuffle_bytes": shuffle_bytes_by_step(spark),
-        "config": given.to_dict(),
-    }
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    small = _to_arrow(clusters.select(S.CLUSTER_ID, "size", "epsilon"))
-    worst = _to_arrow(clusters.filter(F.col("size") > 1).orderBy(F.col("epsilon").desc(), S.CLUSTER_ID).limit(25).select(S.CLUSTER_ID))
-    titles = _to_arrow(assignments.join(spark.createDataFrame(worst), S.CLUSTER_ID).join(prepared.select(S.OFFER_ID, S.TITLE), S.OFFER_ID)
-                       .select(S.CLUSTER_ID, S.TITLE))
-    members: dict[str, list[str]] = {}
-    for c, t in zip(titles.column(S.CLUSTER_ID).to_pylist(), titles.column(S.TITLE).to_pylist(), strict=True):
-        if len(members.setdefault(c, [])) < 8:
-            members[c].append(t)
-    write_report(out / "report.html", summary, small, pa.table({S.OFFER_ID: pa.array([], pa.string()),
-                                                                 S.CLUSTER_ID: pa.array([], pa.string())}), {}, members=members)
-    return summary
+            .select("offer_id_a", "offer_id_b", S.MATCH_PROBABILITY, "pair_probability", "model_probability", "veto", "stage")
+        return (self.work.save(assignments, "assignments"), self.work.save(clusters, "clusters"),
+                self.work.save(named, "named_edges"))
+
+    def analysed_offers(self, prepared: Data) -> Data:
+        return prepared.drop(*MATCH_COLUMNS)

@@ -34,11 +34,9 @@ from samesku.match.features import (
     PROFILE_COLUMNS,
     OfferArrays,
     arrays_from_table,
-    pair_features,
 )
 from samesku.match.model import MatchModel
-from samesku.match.score import context_probability
-from samesku.match.vetoes import apply_vetoes
+from samesku.match.score import context_probability, score_block
 from samesku.merge.outputs import build_outputs
 from samesku.merge.profiles import ProfileSource
 from samesku.merge.union import REFUSAL_KINDS, ladder_thresholds, merge_edges
@@ -228,9 +226,8 @@ def _score(pairs: Any, prepared: Any, model: MatchModel, config: Config, stage: 
         la = arrays_from_table(pa.table({c: t.column("a_" + c) for c in cols}))
         lb = arrays_from_table(pa.table({c: t.column("b_" + c) for c in cols}))
         arrays = OfferArrays(**{f: np.concatenate([getattr(la, f), getattr(lb, f)]) for f in OfferArrays.__dataclass_fields__})
-        x = pair_features(arrays, np.arange(m), m + np.arange(m), workers=1)
-        p = model.predict(x, threads=1)
-        after, reason, _ = apply_vetoes(p, x, config.match)
+        s = score_block(arrays, np.arange(m), m + np.arange(m), model, config.match)
+        after, reason, p = s.probability, s.veto, s.model_probability
         return pa.table({"a": t.column("a"), "b": t.column("b"), S.MATCH_PROBABILITY: pa.array(after, pa.float32()),
                          "pair_probability": pa.array(after, pa.float32()), "model_probability": pa.array(p, pa.float32()),
                          "veto": pa.array([r or None for r in reason.tolist()], pa.string()),
@@ -397,7 +394,8 @@ def _merge(spark: Any, edges: Any, prepared: Any, n_rows: int, config: Config, w
     return work.save(labels, "labels"), refused
 
 
-def _outputs(prepared: Any, labels: Any, edges: Any, passthrough: list[str], n_rows: int, config: Config) -> tuple[Any, Any]:
+def _outputs(prepared: Any, labels: Any, edges: Any, passthrough: list[str], n_rows: int, config: Config,
+             naming: Any = None) -> tuple[Any, Any]:
     """(assignments, clusters) computed by :func:`build_outputs` per bucket of whole clusters."""
     from pyspark.sql import functions as F
 
@@ -425,7 +423,7 @@ def _outputs(prepared: Any, labels: Any, edges: Any, passthrough: list[str], n_r
         b = np.searchsorted(rows, edg.column("b").to_numpy())
         p = edg.column(S.MATCH_PROBABILITY).to_numpy().astype(np.float64)
         return build_outputs(mem.select(offer_cols), arrays_from_table(mem.select(list(MATCH_COLUMNS))), lab, a, b, p,
-                             weakest, passthrough, np.nan_to_num(ext_p, nan=0.0))
+                             weakest, passthrough, np.nan_to_num(ext_p, nan=0.0), naming=naming)
 
     probe = members.limit(1).toArrow()
     a0, c0 = build(probe, pa.table({"a": pa.array([], pa.int64()), "b": pa.array([], pa.int64()),

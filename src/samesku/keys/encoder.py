@@ -118,6 +118,7 @@ class SentenceTransformerEncoder:
     def __init__(self, model_path: str) -> None:
         if not Path(model_path).is_dir():
             raise ConfigError(f"encoder.model_path {model_path!r} is not a local directory")
+        self.model_path = model_path
         try:
             from sentence_transformers import SentenceTransformer  # optional, heavy
         except ImportError as exc:  # pragma: no cover - depends on an optional extra

@@ -12,34 +12,29 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from samesku import schema as S
-from samesku.analyse.placeholders import Placeholders, mask_placeholders
+from samesku.analyse.placeholders import mask_placeholders
 from samesku.config import Config
-from samesku.engines.local import encoder_texts
 from samesku.errors import InputError
-from samesku.fitting import without_sellers
-from samesku.keys.encoder import CharNgramEncoder
+from samesku.fitting import FittedState, without_sellers
 from samesku.match.context import CONTEXT_FEATURES, pair_context
 from samesku.match.features import (
     FEATURES,
     OfferArrays,
-    SellerStyle,
-    TokenIdf,
-    pair_features,
     prepare_offers,
 )
 from samesku.match.model import MatchModel
-from samesku.match.score import in_context
-from samesku.match.vetoes import apply_vetoes
+from samesku.match.score import in_context, score_block
+from samesku.tasks import encoder_texts
 
 
 def explain_pair(run: str | Path, offer_a: str, offer_b: str, top: int = 12) -> dict[str, Any]:
     """Recompute and explain the decision on one pair of offers of a run directory.
 
     The pair need not have been a candidate: the explanation says what the matcher would
-    decide for it (IDF weights and seller styles are the run's own, saved in ``token_idf.npz`` and ``seller_style.npz``).
+    decide for it (encoder, IDF weights, seller styles and placeholders are the run's own, saved in ``fitted/``).
     """
     run = Path(run)
-    for name in ("offers.parquet", "model.json", "summary.json"):
+    for name in ("offers.parquet", "model.json", "summary.json", "fitted"):
         if not (run / name).exists():
             raise InputError(f"{run} is not a samesku run directory (missing {name})")
     offers = pq.read_table(run / "offers.parquet")
@@ -50,26 +45,20 @@ def explain_pair(run: str | Path, offer_a: str, offer_b: str, top: int = 12) -> 
         if len(hit) == 0:
             raise InputError(f"offer {oid!r} is not in the run (it may have been rejected)")
         rows.append(int(hit[0]))
-    vectors = np.zeros((offers.num_rows, 1), dtype=np.float32)
-    if (run / "encoder.npz").exists():
-        enc = CharNgramEncoder.load(run / "encoder.npz")
-        sub = offers.take(rows)
-        v = enc.encode(encoder_texts(sub))
-        vectors = np.zeros((offers.num_rows, v.shape[1]), dtype=np.float32)
-        vectors[rows] = v
-    idf = TokenIdf.load(run / "token_idf.npz") if (run / "token_idf.npz").exists() else None
-    style = SellerStyle.load(run / "seller_style.npz") if (run / "seller_style.npz").exists() else None
+    fitted = FittedState.load(run / "fitted")
+    sub = offers.take(rows)
+    v = fitted.encoder.encode(encoder_texts(sub))
+    vectors = np.zeros((offers.num_rows, v.shape[1]), dtype=np.float32)
+    vectors[rows] = v
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     if (summary.get("seller_check") or {}).get("sellers_ignored"):   # as the run's features read them
         offers = without_sellers(offers)
-    arrays = prepare_offers(offers, vectors, idf, style)
-    found = summary.get("placeholders") or {}   # masked as in the run: a "no image" hash is no evidence
-    mask_placeholders(arrays, Placeholders(frozenset(found.get("gtins", [])), frozenset(found.get("image_phash", []))))
+    arrays = prepare_offers(offers, vectors, fitted.token_idf, fitted.seller_style)
+    mask_placeholders(arrays, fitted.placeholders)   # as in the run: a "no image" hash is no evidence
     model = MatchModel.load(run / "model.json")
     config = Config.from_dict(summary.get("config", {}))
-    x = pair_features(arrays, np.array([rows[0]]), np.array([rows[1]]))
-    p_model = model.predict(x)
-    p, veto, _ = apply_vetoes(p_model, x, config.match)
+    scored = score_block(arrays, np.array([rows[0]]), np.array([rows[1]]), model, config.match, threads=0)
+    x, p_model, p, veto = scored.features, scored.model_probability, scored.probability, scored.veto
     final, context = _in_context(run, model, arrays, ids, offer_a, offer_b, rows, float(p[0]), bool(veto[0]))
     contrib = model.contributions(x)[0]
     order = np.argsort(-np.abs(contrib[:-1]))[:top]

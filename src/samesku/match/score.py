@@ -28,6 +28,27 @@ class ScoredPairs:
     veto_counts: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Scored:
+    """One block of pairs scored: features, the model's probability, the probability after vetoes."""
+
+    features: np.ndarray
+    model_probability: np.ndarray
+    probability: np.ndarray
+    veto: np.ndarray                 # object: veto name or ""
+    veto_counts: dict[str, int]
+
+
+def score_block(arrays: OfferArrays, a: np.ndarray, b: np.ndarray, model: MatchModel, config: MatchConfig,
+                threads: int = 1) -> Scored:
+    """Features -> model -> vetoes for the pairs (a[i], b[i]) of offer rows of ``arrays``: the one
+    scoring path of batch runs (both engines), ``explain`` and scoring against a store."""
+    x = pair_features(arrays, a, b, workers=1)
+    p = model.predict(x, threads=threads)
+    after, reason, counts = apply_vetoes(p, x, config)
+    return Scored(x, p, after, reason, counts)
+
+
 def score_pairs(
     arrays: OfferArrays,
     pairs: np.ndarray,
@@ -48,10 +69,8 @@ def score_pairs(
 
     def one(lo: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
         hi = min(m, lo + step)
-        x = pair_features(arrays, pairs[lo:hi, 0], pairs[lo:hi, 1], workers=1)
-        p = model.predict(x, threads=1)
-        after, reason, c = apply_vetoes(p, x, config)
-        return lo, p, after, reason, c
+        s = score_block(arrays, pairs[lo:hi, 0], pairs[lo:hi, 1], model, config)
+        return lo, s.model_probability, s.probability, s.veto, s.veto_counts
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for lo, p, after, reason, c in pool.map(one, range(0, m, step)):

@@ -19,7 +19,6 @@ import numpy as np
 import pyarrow.compute as pc
 
 from samesku.config import Config
-from samesku.engines.local import prepare_offers_for_run
 from samesku.errors import InputError
 from samesku.io import read_offers
 from samesku.keys.blocks import canonical_pairs
@@ -61,18 +60,21 @@ def training_pairs(
     reporter: Reporter | None = None,
 ) -> TrainingPairs:
     """Candidate pairs of labelled offers, drawn as the pipeline draws them."""
+    from samesku.pipeline import prepare_for_training
+
     timer = Timer(reporter)
     read = read_offers(list(inputs), mapping, max_title_chars=config.max_title_chars)
     if truth_column not in read.offers.column_names:
         raise InputError(f"truth column {truth_column!r} not found; columns: {read.offers.column_names}")
-    prep = prepare_offers_for_run(read.offers.filter(pc.is_valid(read.offers.column(truth_column))), config, timer)
-    offers, vectors, arrays = prep.offers, prep.vectors, prep.arrays
+    offers, arrays, fitted = prepare_for_training(read.offers.filter(pc.is_valid(read.offers.column(truth_column))),
+                                                  config, timer)
+    vectors = arrays.vectors
     identity = np.arange(offers.num_rows, dtype=np.int64)
     families = tuple(dict.fromkeys(f for stage in config.blocking.stages for f in stage))
     with timer.step("candidates"):
         cand = stage_candidates(offers, vectors, families, identity, config.blocking, config.seed,
-                                name_df=prep.fitted.name_df, codebooks=prep.fitted.codebooks,
-                                placeholders=prep.fitted.placeholders)
+                                name_df=fitted.name_df, codebooks=fitted.codebooks,
+                                placeholders=fitted.placeholders)
         pairs = canonical_pairs(cand.pairs)
     truth = np.asarray(offers.column(truth_column).cast("string").to_numpy(zero_copy_only=False), dtype=object)
     with timer.step("features", len(pairs)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -11,6 +12,16 @@ from samesku import schema as S
 from samesku._arrays import unique_int_inverse
 from samesku.match.features import OfferArrays
 from samesku.merge.uncertainty import cluster_uncertainty
+
+#: how clusters are named: the smallest member ``offer_id`` of each cluster -> its cluster id
+ClusterNaming = Callable[[np.ndarray], np.ndarray]
+
+
+def smallest_offer_id_hash(min_offer_ids: np.ndarray) -> np.ndarray:
+    """The default naming: ``C`` + a hash of the cluster's smallest ``offer_id``, so the id does
+    not depend on row order and stays the same when the same offers are clustered again."""
+    return np.array(["C" + hashlib.blake2b(str(x).encode(), digest_size=8).hexdigest() for x in min_offer_ids.tolist()],
+                    dtype=object)
 
 
 def build_outputs(
@@ -23,6 +34,7 @@ def build_outputs(
     weakest_link: np.ndarray,
     passthrough: list[str],
     external_p: np.ndarray | None = None,
+    naming: ClusterNaming | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """(assignments, clusters) of clustered offers.
 
@@ -38,19 +50,17 @@ def build_outputs(
         weakest_link: per label row, the weakest accepted link of that cluster.
         passthrough: input columns copied to the assignments.
         external_p: see above; None when the edges given are all there are.
+        naming: cluster ids from each cluster's smallest ``offer_id`` (default
+            :func:`smallest_offer_id_hash`; a store passes one that carries its ids forward).
     """
     n = offers.num_rows
     offer_ids = np.asarray(offers.column(S.OFFER_ID).to_numpy(zero_copy_only=False), dtype=object)
     roots, cluster_index = unique_int_inverse(labels)
     n_clusters = len(roots)
-    # cluster id: derived from the smallest offer_id of the cluster, so it does not depend
-    # on row order and stays the same when the same offers are clustered again
     order = np.lexsort((offer_ids.astype(str), cluster_index))
     first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]]
     min_id = offer_ids[order[first]]
-    cluster_ids = np.array(
-        ["C" + hashlib.blake2b(str(x).encode(), digest_size=8).hexdigest() for x in min_id], dtype=object
-    )
+    cluster_ids = (naming or smallest_offer_id_hash)(min_id)
     sizes = np.bincount(cluster_index, minlength=n_clusters)
 
     # canonical edge order: the uncertainty terms are sums, and a float sum depends on order
