@@ -190,18 +190,118 @@ def _scoring_rate(summary_steps: dict, pairs: int) -> float:
     return pairs / secs if secs else 0.0
 
 
+PRICERUNNER_COMMAND = "python benchmarks/run_all.py --keep --sizes --skip-splink"
+PEERS_COMMAND = "python benchmarks/run_all.py --keep --sizes"
+ANALYSE_COMMAND = "python benchmarks/analyse_throughput.py"
+
+
+def _reproduce(command: str | list[str], what: str) -> str:
+    """The line under a table's heading: the command that measures it again, and what else it measures."""
+    if isinstance(command, list):
+        return "Reproduce (" + what + "): " + "; ".join(f"`{c}`" for c in command) + "."
+    return f"Reproduce: `{command}` ({what})."
+
+
+def _synth_command(synth: list[str]) -> str:
+    """The run_all invocation that measures exactly the synthetic sizes in the table."""
+    return "python benchmarks/run_all.py --keep --skip-pricerunner --sizes " + " ".join(k.removeprefix("synth_") for k in synth)
+
+
+def _spark_command(results: dict, sparks: list[str]) -> str | list[str]:
+    """The run_all invocation(s) that measure exactly the Spark rows in the table.
+
+    One invocation runs every ``--spark-partitions`` value at each Spark size but the largest,
+    which runs only the last value (see ``main``); rows that do not follow that pattern need one
+    invocation per row.
+    """
+    rows = sorted({(int(k.split("_")[1]), int(results[k]["partitions"])) for k in sparks})
+    sizes = sorted({n for n, _ in rows})
+    parts = sorted({p for n, p in rows if n != sizes[-1]}) or [p for n, p in rows if n == sizes[-1]]
+    largest = [p for n, p in rows if n == sizes[-1]]
+    smaller_ok = all(sorted(p for n, p in rows if n == size) == parts for size in sizes[:-1])
+    if smaller_ok and largest == [parts[-1]]:
+        return ("python benchmarks/run_all.py --keep --skip-pricerunner --sizes --spark-sizes "
+                + " ".join(str(n) for n in sizes) + " --spark-partitions " + " ".join(str(p) for p in parts))
+    return [f"python benchmarks/run_all.py --keep --skip-pricerunner --sizes --spark-sizes {n} --spark-partitions {p}"
+            for n, p in rows]
+
+
+#: Ideas measured and not adopted, one line each: what, the measured effect, why not (from the session notes).
+TRIED_NOT_ADOPTED = (
+    "Collective second-stage scoring on the candidate graph (two-step paths, rival edges; session 11 prototype): trained F1 "
+    "0.830 -> 0.838, AMI 0.866 -> 0.872, but zero-shot F1 0.741 -> 0.732; the merge already uses transitivity, and it needs "
+    "neighbour lists in both engines.",
+    "A context feature for the strongest two-step path through a common candidate (session 17): trained F1 0.8294 -> "
+    "0.8295; the merge already follows such paths.",
+    "More context features, the best rival in any shop and the summed probability of all other candidates (session 16): "
+    "default F1 0.750, trained 0.826 (against 0.755 / 0.829); in a product listed by 20 shops an offer has many true rivals.",
+    "More pair features (session 11: learned per-token evidence, target-encoded shop match rates, model-code stem "
+    "features, five more shop-style dimensions): pair-level AP +0.000 to +0.004 over the shop styles, stems -0.001 to "
+    "-0.002; no gain.",
+    "`shared_idf`, the summed IDF weight of the shared tokens (session 17): default F1 0.7612 -> 0.7609, trained 0.8294 -> "
+    "0.8274; loses.",
+    "Tokens learnt as identity from one shop's listings (session 18 prototype): accepted pairs differing in such tokens "
+    "are 0.878 / 0.834 / 0.804 / 0.794 precise by how often the token was seen; a feature of it would add little.",
+    "Two-letter model names after a word as name slots (`iphone se` / `iphone xs`; session 15): default F1 -0.003, "
+    "trained +0.003; mixed.",
+    "Numbers not read inside Latin model names (`g6` / `q6`; session 10): default F1 0.749 -> 0.730; loses.",
+    "Lifting the model-code and amount vetoes where one side's code appears inside the other's title without "
+    "separators (session 19): default unchanged, trained F1 0.834 -> 0.831; loses.",
+    "Merge cannot-links for codes of one length that differ only in digits (session 15: synthetic F1 -0.002 to -0.006, "
+    "PriceRunner -0.001 / -0.002) and for one-place sibling codes only one cluster holds (session 17: trained 0.827 -> "
+    "0.823); both lose (they help only without sellers, +0.007 to +0.01).",
+    "Relaxing each merge constraint on the trained odd run (session 20): F1 0.834 -> 0.835-0.837; a diagnostic judged on "
+    "the evaluation clusters, and not where the missing F1 lies (the pair losses are mostly scoring).",
+    "Evicting a weakly attached offer when a merge is refused for a shared shop (four rules): trained odd F1 "
+    "0.8006-0.8025 against 0.8019 (an oracle would reach 0.8122); every rule lost or tied.",
+    "A correlation-clustering local-move pass over the scored edges (session 13): trained F1 0.830 -> 0.819 / 0.827 at "
+    "move thresholds 0.5 / 0.3; loses.",
+    "Attaching singletons to a clearly best cluster (session 13: at most +0.004) or by a learned record-to-cluster "
+    "model (session 17, an optimistic prototype: trained F1 at most 0.832 against 0.829); too small for the complexity.",
+    "A category + stated-measure key (`272 l`, `8 kg`; session 13): blocking recall +0.006 for +0.9 pairs per offer, "
+    "default F1 0.7468 -> 0.7455; loses.",
+    "Smaller title-embedding blocks (`embedding_block` 1024 / 512; session 12): default F1 0.7468 / 0.7463 / 0.7468; 1M "
+    "synthetic 285 s -> 278 s for 0.45M more pairs to score; the default stays.",
+    "More candidates (`knn_k` 20, `embedding_k` 40; session 16): direct pair recall 0.767 -> 0.788 / 0.780, trained F1 "
+    "unchanged; more pairs for nothing.",
+    "Pseudo-labels from model codes for a per-run title model (session 12): AP on pairs without codes 0.455 against the "
+    "default model's 0.655; shared codes are only 69 % one product there, a worse teacher than synthetic data.",
+    "The default model's probability as a feature of a trained model (session 19): odd candidate AP 0.9366 -> 0.9351.",
+    "Other default-model training data: fewer synthetic brands per family (default F1 0.749 -> 0.743), catalogs without "
+    "prices, GTINs and images (0.744 / 0.733), 80k-offer catalogs (0.748, noise), a denser fourth catalog (session 19: "
+    "0.767 / 0.762 / 0.761 at 200k / 400k / 40k offers, not monotone: choosing by it would tune on the evaluation data), "
+    "marketplace spec-sheet titles (0.7612 -> 0.7607).",
+    "A default model blind to colour (session 17): PriceRunner F1 0.770 / AMI 0.825, but its synthetic validation "
+    "precision 0.941 -> 0.924; colour identity is learnt per category from the catalog instead.",
+    "Every within-cluster true pair as a training positive (session 10): trained F1 0.819 -> 0.786; loses.",
+    "Prior-shift correction of the default model by EM (Saerens et al.; session 15): the implied threshold 0.84 lowers "
+    "F1 to 0.741; the errors are not a prior shift.",
+    "Choosing the match threshold (sweeps, diagnostic only): default F1 0.733 / 0.749 / 0.754 / 0.750 at 0.35 / 0.5 / "
+    "0.65 / 0.8, trained 0.827 / 0.824 / 0.824 / 0.820 at 0.3 / 0.4 / 0.5 / 0.6; not the lever, and picking it on the "
+    "truth would tune on the evaluation data.",
+)
+
+
 def write_readme(results: dict, path: Path, command: str) -> None:
     """benchmarks/README.md from one results dict."""
     m = results["machine"]
     lines = [
         "# samesku benchmarks",
         "",
-        f"Generated on {time.strftime('%Y-%m-%d')} by `{command}`. Machine: {m['cpus']} cores, {m['platform']},",
-        f"Python {m['python']}. Every figure below comes from runs made by that command on that machine; the raw",
-        "numbers are in `benchmarks/results.json`. Peak memory is the peak resident memory of the command's whole",
-        "process tree (worker processes, Spark's JVM and Python workers included), sampled every 0.25 s.",
+        "The current figures, one table per measurement. Each table states the one command that measures it again: "
+        "`--keep` keeps every other table's rows in `benchmarks/results.json` (the raw numbers) and the command "
+        "rewrites this file from it. `make bench` measures all of them in one go (~75 min); "
+        "`python benchmarks/run_all.py --readme-only` rewrites this file from `results.json` without measuring.",
+        "",
+        f"Machine: {m['cpus']} cores, {m['platform']}, Python {m['python']}. Times are wall-clock seconds of the whole "
+        "command; peak memory is the peak resident memory of its whole process tree (worker processes, Spark's JVM "
+        "and Python workers included), sampled every 0.25 s. PriceRunner is read from `$SAMESKU_PRICERUNNER`, else "
+        "`../shared/data/pricerunner/pricerunner_aggregate.csv`.",
         "",
         "## Quality on PriceRunner (35,311 real offers, 13,233 products)",
+        "",
+        _reproduce(PRICERUNNER_COMMAND, "every row of this table, ablations included, the baseline peer, the analysis "
+                   "throughput and the blocking and pair-loss diagnostics quoted under the goals"),
         "",
         "The default model never saw PriceRunner (trained on `samesku synth` data only, `make model`). The trained row",
         "learns on the offers of even `cluster_id`s and is evaluated on the odd ones. Thresholds are the defaults",
@@ -246,6 +346,8 @@ def write_readme(results: dict, path: Path, command: str) -> None:
     sp = results.get("splink_peer")
     if d and (b or sp):
         lines += ["", "## Peers on the same data, same machine, same run", "",
+                  _reproduce(PEERS_COMMAND, "the PriceRunner runs and both peers; Splink runs in a virtualenv of its "
+                             "own, set up by `benchmarks/peers/`"), "",
                   "| system | pairwise F1 | AMI | time | peak memory | samesku / peer (F1, throughput) |",
                   "| --- | --- | --- | --- | --- | --- |",
                   f"| samesku, default model (no labels) | {d['pairwise_f1']:.3f} | {d['ami']:.3f} | {d['seconds']:.1f} s | {d['peak_rss_mb']:.0f} MiB | |"]
@@ -262,12 +364,15 @@ def write_readme(results: dict, path: Path, command: str) -> None:
                   "Throughput ratio = peer time / samesku time on the same 35,311 offers."]
     if results.get("analyse_throughput"):
         lines += ["", "## Analysis throughput (one core, PriceRunner titles, `benchmarks/analyse_throughput.py`)", "",
+                  _reproduce(ANALYSE_COMMAND, "prints these lines; the PriceRunner command above records them"), "",
                   "Goal (issue 3): >= 20,000 titles per second per core.", "", "```", *results["analyse_throughput"], "```"]
     synth = sorted((k for k in results if k.startswith("synth_")), key=lambda k: int(k.removeprefix("synth_")))
     if synth:
         lines += [
             "",
             "## Speed and memory on synthetic catalogs (local engine, `samesku synth --seed 5`)",
+            "",
+            _reproduce(_synth_command(synth), "this table, the merging and the seconds-per-step tables below"),
             "",
             *([results["machine_note"], ""] if results.get("machine_note") else []),
             "| offers | offers/s end to end | time | peak memory | scoring (pairs/s) | AMI | pairwise F1 | blocking recall | pairs per offer |",
@@ -355,6 +460,8 @@ def write_readme(results: dict, path: Path, command: str) -> None:
                       "```", *last, "```"]
     if sparks:
         lines += ["", "## Spark engine (`--engine spark`, real PySpark `local[2]` on this machine)", "",
+                  _reproduce(_spark_command(results, sparks), "the Spark rows and the local runs of the same catalogs "
+                             "they are compared with, and the shuffle and cost tables below"), "",
                   "Same input, same config, the same stage functions as the local engine; the same clusters are asserted "
                   "by `tests/engines/test_spark.py` (up to 50,000 offers), and `identical partition` below compares the two "
                   "runs of this benchmark." + _spark_difference_line(results, sparks), "",
@@ -433,8 +540,11 @@ def write_readme(results: dict, path: Path, command: str) -> None:
             peers = [f"baseline {b['pairwise_f1']:.3f}" if b else "", f"Splink {sp['pairwise_f1']:.3f}" if sp else ""]
             lines.append(f"- Ahead of the peers measured here on PriceRunner F1: samesku {d['pairwise_f1']:.3f} vs "
                          + ", ".join(x for x in peers if x) + " (and the brief's dedupe 0.49-0.58).")
-    if results.get("notes"):
-        lines += ["", "## Notes on this run", "", *(f"- {x}" for x in results["notes"])]
+    lines += ["", "## Tried and not adopted", "",
+              "Measured on PriceRunner unless stated (default = the synthetic-only model on all offers, trained = even "
+              "-> odd cluster ids; F1 is pairwise F1); what was built instead is in the tables above. The run-by-run "
+              "lab notes behind these lines are kept in `benchmarks/results.json` (`notes`).", "",
+              *(f"- {x}" for x in TRIED_NOT_ADOPTED)]
     path.write_text("\n".join(lines) + "\n")
 
 
