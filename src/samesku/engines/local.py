@@ -38,10 +38,12 @@ from samesku.keys.blocks import BlockStats
 from samesku.keys.candidates import exclusion_groups, stage_candidates
 from samesku.keys.encoder import TextEncoder
 from samesku.keys.families import embedding_groups, name_token_counts, normalised_code_lists
-from samesku.match.features import OfferArrays, SellerStyle, TokenIdf, arrays_from_table
+from samesku.match.arrays import OfferArrays, arrays_from_table
 from samesku.match.listing import KEY_COLUMNS, ColourListing, colour_listing_keys, colour_pair_sums
 from samesku.match.model import MatchModel, load_model
 from samesku.match.score import in_context, score_pairs
+from samesku.match.seller_style import SellerStyle
+from samesku.match.token_idf import TokenIdf
 from samesku.merge.outputs import build_outputs
 from samesku.merge.union import merge_edges
 from samesku.progress import Reporter, Timer

@@ -43,7 +43,8 @@ def _analyse(chunk: pa.Table) -> pa.Table:
 
 def _encode_prepare(chunk: pa.Table) -> tuple[np.ndarray, pa.Table]:
     from samesku.engines.local import encoder_texts
-    from samesku.match.features import arrays_to_table, prepare_offers
+    from samesku.match.arrays import arrays_to_table
+    from samesku.match.prepare import prepare_offers
 
     vectors = _STATE["encoder"].encode(encoder_texts(chunk))
     return vectors, arrays_to_table(prepare_offers(chunk, vectors, _STATE["token_idf"], _STATE["seller_style"]))

@@ -83,17 +83,12 @@ from samesku.io.validate import REASONS, finish_offers, raw_json, row_reason_cod
 from samesku.keys.codebook import SAMPLE_PER_CELL, Codebook, cells_for
 from samesku.keys.families import _title_tokens, embedding_groups
 from samesku.keys.sketches import TokenCounts
-from samesku.match.features import (
-    MATCH_COLUMNS,
-    MATCH_SCHEMA,
-    SellerStyle,
-    TokenIdf,
-    arrays_from_table,
-    arrays_to_table,
-    prepare_offers,
-)
+from samesku.match.arrays import MATCH_COLUMNS, MATCH_SCHEMA, arrays_from_table, arrays_to_table
 from samesku.match.listing import KEY_COLUMNS, ColourListing, colour_listing_keys
 from samesku.match.model import MatchModel, load_model
+from samesku.match.prepare import prepare_offers
+from samesku.match.seller_style import SellerStyle
+from samesku.match.token_idf import TokenIdf
 from samesku.progress import Reporter, Timer
 
 _REJECT_CODES = (*REASONS, INVALID_UTF8)   # index 0 = valid

@@ -18,17 +18,14 @@ from samesku.engines.local import encoder_texts
 from samesku.errors import InputError
 from samesku.fitting import without_sellers
 from samesku.keys.encoder import CharNgramEncoder
+from samesku.match.arrays import OfferArrays
 from samesku.match.context import CONTEXT_FEATURES, pair_context
-from samesku.match.features import (
-    FEATURES,
-    OfferArrays,
-    SellerStyle,
-    TokenIdf,
-    pair_features,
-    prepare_offers,
-)
+from samesku.match.features import FEATURES, pair_features
 from samesku.match.model import MatchModel
+from samesku.match.prepare import prepare_offers
 from samesku.match.score import in_context
+from samesku.match.seller_style import SellerStyle
+from samesku.match.token_idf import TokenIdf
 from samesku.match.vetoes import apply_vetoes
 
 
