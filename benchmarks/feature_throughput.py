@@ -22,7 +22,9 @@ import numpy as np
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from samesku.match.features import TokenIdf, pair_features, prepare_offers
+from samesku.match.features import pair_features
+from samesku.match.prepare import prepare_offers
+from samesku.match.token_idf import TokenIdf
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from samesku.config import Config
-from samesku.match.features import prepare_offers
+from samesku.match.prepare import prepare_offers
 from samesku.merge import union
 from samesku.merge.profiles import ProfileSource
 

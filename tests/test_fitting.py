@@ -8,7 +8,6 @@ import numpy as np
 import pyarrow as pa
 
 from samesku.config import Config
-from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for
 from samesku.fitting import (
     check_sellers,
     count_groups,
@@ -16,6 +15,7 @@ from samesku.fitting import (
     group_sample_positions,
     sample_hash,
 )
+from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for
 
 
 def test_count_groups_counts_every_group_key_exactly():

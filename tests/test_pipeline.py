@@ -14,8 +14,8 @@ import pytest
 from samesku.config import Config
 from samesku.evaluation_run import evaluate_run
 from samesku.match.explain import explain_pair
-from tests.runs import cluster_to
 from samesku.synth import write_catalog
+from tests.runs import cluster_to
 
 
 @pytest.fixture(scope="module")

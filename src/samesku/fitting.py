@@ -37,7 +37,8 @@ from samesku.keys.codebook import SAMPLE_PER_CELL, Codebook, cells_for, fit_code
 from samesku.keys.encoder import CharNgramEncoder, TextEncoder, make_encoder
 from samesku.keys.families import normalised_code_lists
 from samesku.keys.sketches import CountMinSketch, TokenCounts
-from samesku.match.features import SellerStyle, TokenIdf
+from samesku.match.seller_style import SellerStyle
+from samesku.match.token_idf import TokenIdf
 
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 

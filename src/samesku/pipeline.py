@@ -52,9 +52,10 @@ from samesku.fitting import (
 )
 from samesku.keys.codebook import SAMPLE_PER_CELL, cells_for
 from samesku.keys.sketches import TokenCounts
-from samesku.match.features import SellerStyle, TokenIdf
 from samesku.match.listing import KEY_COLUMNS, ColourListing, colour_pair_sums
 from samesku.match.model import MatchModel, load_model
+from samesku.match.seller_style import SellerStyle
+from samesku.match.token_idf import TokenIdf
 from samesku.merge.outputs import ClusterNaming
 from samesku.progress import Reporter, Timer
 from samesku.result import RunResult, build_summary

@@ -89,7 +89,8 @@ def encode(batch: pa.Table, encoder: TextEncoder, token_idf: object, seller_styl
     """The batch's title vectors and pair-feature arrays, as ``m_*`` columns
     (:func:`samesku.match.features.prepare_offers`); sellers that failed the run's check are not read."""
     from samesku.fitting import without_sellers
-    from samesku.match.features import arrays_to_table, prepare_offers
+    from samesku.match.arrays import arrays_to_table
+    from samesku.match.prepare import prepare_offers
 
     vectors = encoder.encode(encoder_texts(batch))
     featured = without_sellers(batch) if no_sellers else batch

@@ -8,7 +8,8 @@ import pyarrow as pa
 from samesku import schema as S
 from samesku.analyse.placeholders import Placeholders, detect_placeholders, mask_placeholders
 from samesku.keys.families import gtin_keys, phash_keys
-from samesku.match.features import FEATURES, pair_features, prepare_offers
+from samesku.match.features import FEATURES, pair_features
+from samesku.match.prepare import prepare_offers
 from tests.conftest import make_analysed, unit_vectors
 
 DUMMY, REAL = "08800000000008", "04548736112117"

@@ -10,8 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from samesku.config import Config
-from tests.runs import cluster_to
 from samesku.synth import generate_batches
+from tests.runs import cluster_to
 
 pytest.importorskip("pyspark")
 

@@ -8,9 +8,9 @@ import pyarrow as pa
 from samesku import schema as S
 from samesku.analyse import BrandGazetteer, analyse_offers
 from samesku.config import BlockingConfig
-from samesku.tasks import encoder_texts
 from samesku.keys.candidates import stage_candidates, weak_neighbours
 from samesku.keys.encoder import CharNgramEncoder
+from samesku.tasks import encoder_texts
 
 FILLER = [f"generic product {i} model zz{i:04d}q" for i in range(200)]
 

@@ -10,9 +10,11 @@ import pyarrow as pa
 from samesku._arrays import string_codes
 from samesku.config import Config
 from samesku.engines.local import LocalEngine
-from samesku.pipeline import colour_listing
-from samesku.match.features import FEATURES, SellerStyle, pair_features, prepare_offers
+from samesku.match.features import FEATURES, pair_features
 from samesku.match.listing import ColourListing, colour_listing_keys, colour_pair_sums
+from samesku.match.prepare import prepare_offers
+from samesku.match.seller_style import SellerStyle
+from samesku.pipeline import colour_listing
 from tests.conftest import make_analysed, unit_vectors
 
 

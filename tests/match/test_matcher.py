@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from samesku.config import MatchConfig
-from samesku.match.features import FEATURES, SellerStyle, pair_features, prepare_offers
+from samesku.match.features import FEATURES, pair_features
 from samesku.match.model import MatchModel, train_model
+from samesku.match.prepare import prepare_offers
+from samesku.match.seller_style import SellerStyle
 from samesku.match.vetoes import apply_vetoes
 from tests.conftest import make_analysed, unit_vectors
 
@@ -105,7 +107,7 @@ def test_probabilities_are_calibrated_into_unit_interval():
 def test_number_and_unit_written_apart_or_together_are_one_token():
     import pyarrow as pa
 
-    from samesku.match.features import match_tokens
+    from samesku.match.tokens import match_tokens
 
     tokens = match_tokens(pa.array(["apple iphone x 64 gb silver", "apple iphone x 64gb, silver"])).to_pylist()
     assert tokens[0] == tokens[1] == ["apple", "iphone", "x", "64gb", "silver"]
@@ -210,7 +212,7 @@ def test_a_model_number_with_a_letter_and_a_series_letter_fill_slots_but_measure
 
 
 def test_token_padding_never_matches_a_real_token_or_a_missing_join():
-    from samesku.match.features import _token_keys
+    from samesku.match.tokens import _token_keys
 
     h = np.array([[-1, 0, 1, -4294967295]], dtype=np.int64)
     k = _token_keys(h)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from samesku.config import MergeConfig
-from samesku.match.features import prepare_offers
+from samesku.match.prepare import prepare_offers
 from samesku.merge.union import capped_components, ladder_thresholds, merge_edges
 from tests.conftest import make_analysed, unit_vectors
 

@@ -27,7 +27,7 @@ from samesku import schema as S
 from samesku._arrays import hash_strings, hex64
 
 if TYPE_CHECKING:
-    from samesku.match.features import OfferArrays
+    from samesku.match.arrays import OfferArrays
 
 MIN_OFFERS = 20
 MAX_COHERENCE = 0.4

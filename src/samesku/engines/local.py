@@ -29,7 +29,7 @@ from samesku.fitting import count_groups, group_sample_positions, sample_positio
 from samesku.keys.blocks import BlockStats
 from samesku.keys.candidates import exclusion_groups, stage_candidates
 from samesku.keys.families import embedding_groups
-from samesku.match.features import OfferArrays, arrays_from_table
+from samesku.match.arrays import OfferArrays, arrays_from_table
 from samesku.match.score import in_context, score_pairs
 from samesku.merge.outputs import build_outputs
 from samesku.merge.union import merge_edges

@@ -48,7 +48,7 @@ from samesku.io.parsed import INVALID_UTF8
 from samesku.io.paths import check_mapping, detect_format, expand_inputs
 from samesku.io.validate import REASONS, finish_offers, raw_json, row_reason_codes
 from samesku.keys.families import embedding_groups
-from samesku.match.features import MATCH_COLUMNS, MATCH_SCHEMA, arrays_from_table, arrays_to_table
+from samesku.match.arrays import MATCH_COLUMNS, MATCH_SCHEMA, arrays_from_table, arrays_to_table
 from samesku.progress import Reporter, Timer
 
 _REJECT_CODES = (*REASONS, INVALID_UTF8)   # index 0 = valid

@@ -123,7 +123,7 @@ class _Work:
 
 
 def _binary_rows(col: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray:
-    from samesku.match.features import _binary_to_matrix
+    from samesku.match.arrays import _binary_to_matrix
 
     return _binary_to_matrix(col, np.dtype(dtype))
 

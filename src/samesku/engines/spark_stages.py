@@ -28,13 +28,8 @@ from samesku.keys.blocks import (
 )
 from samesku.keys.candidates import excludes_same_seller, weak_neighbours, weak_offers
 from samesku.keys.families import FAMILIES, PAIR_CHECKS
+from samesku.match.arrays import MATCH_COLUMNS, PROFILE_COLUMNS, OfferArrays, arrays_from_table
 from samesku.match.context import node_context
-from samesku.match.features import (
-    MATCH_COLUMNS,
-    PROFILE_COLUMNS,
-    OfferArrays,
-    arrays_from_table,
-)
 from samesku.match.model import MatchModel
 from samesku.match.score import context_probability, score_block
 from samesku.merge.outputs import build_outputs
@@ -66,9 +61,9 @@ def _centroids(labelled: Any, n_buckets: int) -> Any:
         labels = t.column("_label").to_numpy()
         dense, cent = _cluster_centroids(labels, _binary_rows(t.column("m_vectors"), np.float32))
         first = np.unique(dense, return_index=True)[1]
-        from samesku.match.features import _matrix_to_binary
+        from samesku.match.arrays import matrix_to_binary
 
-        return pa.table({"_label": pa.array(labels[first]), "_cvec": _matrix_to_binary(cent[dense[first]])})
+        return pa.table({"_label": pa.array(labels[first]), "_cvec": matrix_to_binary(cent[dense[first]])})
 
     schema = pa.schema([("_label", pa.int64()), ("_cvec", pa.binary())])
     return labelled.select(S.ROW_NUMBER, "_label", "m_vectors").withColumn("_bucket", F.col("_label") % n_buckets) \

@@ -16,13 +16,11 @@ from samesku.analyse.placeholders import mask_placeholders
 from samesku.config import Config
 from samesku.errors import InputError
 from samesku.fitting import FittedState, without_sellers
+from samesku.match.arrays import OfferArrays
 from samesku.match.context import CONTEXT_FEATURES, pair_context
-from samesku.match.features import (
-    FEATURES,
-    OfferArrays,
-    prepare_offers,
-)
+from samesku.match.features import FEATURES
 from samesku.match.model import MatchModel
+from samesku.match.prepare import prepare_offers
 from samesku.match.score import in_context, score_block
 from samesku.tasks import encoder_texts
 

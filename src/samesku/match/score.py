@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from samesku.config import MatchConfig
+from samesku.match.arrays import OfferArrays
 from samesku.match.context import context_features, end_context
-from samesku.match.features import OfferArrays, pair_features
+from samesku.match.features import pair_features
 from samesku.match.model import MatchModel
 from samesku.match.vetoes import apply_vetoes
 

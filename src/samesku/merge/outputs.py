@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from samesku import schema as S
 from samesku._arrays import unique_int_inverse
-from samesku.match.features import OfferArrays
+from samesku.match.arrays import OfferArrays
 from samesku.merge.uncertainty import cluster_uncertainty
 
 #: how clusters are named: the smallest member ``offer_id`` of each cluster -> its cluster id

@@ -30,7 +30,7 @@ import pyarrow as pa
 from datasketches import compact_theta_sketch, theta_intersection, theta_union, update_theta_sketch
 from rbloom import Bloom
 
-from samesku.match.features import OfferArrays, matrix_from_binary
+from samesku.match.arrays import OfferArrays, matrix_from_binary
 
 EXACT_MAX = 64
 LG_K = 10
@@ -157,7 +157,7 @@ class ProfileSource:
 
     @classmethod
     def from_table(cls, table: pa.Table) -> ProfileSource:
-        """From the :data:`~samesku.match.features.PROFILE_COLUMNS` of an offer-arrays table.
+        """From the :data:`~samesku.match.arrays.PROFILE_COLUMNS` of an offer-arrays table.
 
         A distributed merge ships only these columns (~100 bytes an offer instead of the
         ~1.5 KiB of every pair-feature array) to the task that merges one component.

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from samesku.match.features import OfferArrays
+from samesku.match.arrays import OfferArrays
 
 
 def _group_max(groups: np.ndarray, values: np.ndarray, n_groups: int, initial: float) -> np.ndarray:

@@ -27,7 +27,8 @@ from scipy.sparse.csgraph import connected_components
 
 from samesku.analyse.codes import codes_related
 from samesku.config import MergeConfig
-from samesku.match.features import AMOUNT_RTOL, OfferArrays
+from samesku.match.arrays import OfferArrays
+from samesku.match.features import AMOUNT_RTOL
 from samesku.merge.profiles import Profile, ProfileSource
 
 _SUPPORT_SAMPLE = 32     # members of the smaller cluster read for the average support
