@@ -284,18 +284,14 @@ def _colour_summary(eng: Engine, prepared: Data, fitted: FittedState) -> dict[st
 def prepare_for_training(offers: pa.Table, config: Config, timer: Timer) -> tuple[pa.Table, Any, FittedState]:
     """(analysed offers, pair-feature arrays, fitted state) of an in-memory table, as a run prepares them
     (what ``samesku train`` builds its pairs from)."""
-    from samesku.engines.local import LocalEngine
-
-    eng = LocalEngine(config)
+    eng = make_engine("local", config)
     prepared, fitted = fit_and_prepare(eng, offers, config, timer)
     return prepared.offers, prepared.arrays, fitted
 
 
 def analysed_offers(offers: pa.Table, config: Config, timer: Timer) -> pa.Table:
     """Analyse an in-memory table of validated offers with a gazetteer learnt from them (``samesku analyse``)."""
-    from samesku.engines.local import LocalEngine
-
-    eng = LocalEngine(config)
+    eng = make_engine("local", config)
     with timer.step("learn brands"):
         gazetteer = learn_brands(eng, offers, config)
     out: pa.Table = analyse(eng, offers, gazetteer, config, timer)

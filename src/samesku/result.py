@@ -83,6 +83,8 @@ class RunResult:
         """Write the run directory (complete, or left as it was); returns its path."""
         out = Path(out_dir)
         out.parent.mkdir(parents=True, exist_ok=True)
+        for stale in [*out.parent.glob(f".{out.name}.tmp-*"), *out.parent.glob(f".{out.name}.old-*")]:
+            shutil.rmtree(stale, ignore_errors=True)   # left by a writer that was killed
         tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
         tmp.mkdir()
         try:

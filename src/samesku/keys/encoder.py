@@ -72,6 +72,8 @@ class CharNgramEncoder:
         return sp.csr_matrix((signs, (rows, cols)), shape=(n, d), dtype=np.float32)
 
     def _tfidf(self, texts: list[str]) -> sp.csr_matrix:
+        if not texts:
+            return sp.csr_matrix((0, self.config.n_features), dtype=np.float32)
         counts = self._vectorizer.transform(texts)
         counts.data = 1.0 + np.log(counts.data)  # sublinear tf: repeated n-grams saturate
         assert self.idf is not None
@@ -83,7 +85,8 @@ class CharNgramEncoder:
         if len(texts) > self.config.fit_sample:
             idx = np.sort(rng.choice(len(texts), self.config.fit_sample, replace=False))
             texts = [texts[i] for i in idx]
-        counts = self._vectorizer.transform(texts)
+        # no texts (an empty catalog): every n-gram unseen, so every weight is the same
+        counts = self._vectorizer.transform(texts) if texts else sp.csr_matrix((0, self.config.n_features))
         df = np.bincount(counts.indices, minlength=self.config.n_features).astype(np.float32)
         n = max(len(texts), 1)
         self.idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)

@@ -140,7 +140,7 @@ def _color_lab(color_lists: pa.Array, n: int) -> np.ndarray:
     """(n, _LABS * 3) L*a*b* of each offer's first named colours (nan: none or no known colour)."""
     out = np.full((n, _LABS, 3), np.nan, dtype=np.float32)
     if n == 0:
-        return out.reshape(n, -1)
+        return out.reshape(n, _LABS * 3)
     parents = pc.list_parent_indices(color_lists).to_numpy().astype(np.int64)
     names = pc.list_flatten(color_lists).to_pylist()
     if len(parents):

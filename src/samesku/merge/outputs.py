@@ -58,7 +58,7 @@ def build_outputs(
     roots, cluster_index = unique_int_inverse(labels)
     n_clusters = len(roots)
     order = np.lexsort((offer_ids.astype(str), cluster_index))
-    first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]]
+    first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]][:n]
     min_id = offer_ids[order[first]]
     cluster_ids = (naming or smallest_offer_id_hash)(min_id)
     sizes = np.bincount(cluster_index, minlength=n_clusters)
@@ -94,7 +94,7 @@ def build_outputs(
     rep_row = np.full(n_clusters, -1, dtype=np.int64)
     score = np.nan_to_num(best, nan=0.0)
     order = np.lexsort((np.arange(n), -score, cluster_index))
-    first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]]
+    first = np.r_[True, cluster_index[order][1:] != cluster_index[order][:-1]][:n]
     rep_row[cluster_index[order[first]]] = order[first]
     price = arrays.price
     has = ~np.isnan(price)

@@ -35,7 +35,7 @@ def _distinct_per_group(groups: np.ndarray, values: np.ndarray, n_groups: int) -
     g, v = groups[keep].astype(np.int64), values[keep].astype(np.int64)
     order = np.lexsort((v, g))
     g, v = g[order], v[order]
-    first = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])]
+    first = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])][:len(g)]
     return np.bincount(g[first], minlength=n_groups)
 
 
