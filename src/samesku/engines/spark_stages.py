@@ -176,7 +176,10 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
         return pa.table({"fam": pa.repeat(pa.scalar(fam), len(a)), "a": pa.array(np.minimum(a, b)),
                          "b": pa.array(np.maximum(a, b)), "sim": pa.array(sims, pa.float32())}).cast(block_schema)
 
+    ents = work.save(ents, "split_entities")
     blocked = ents.groupBy("fam", "key").applyInArrow(block_fn, _ddl(block_schema)).dropDuplicates(["fam", "a", "b"])
+    blocked = work.save(blocked, "block_pairs")
+    unchecked = blocked
     for fam in (f for f in families if f in PAIR_CHECKS):
         blocked = blocked.filter(F.col("fam") != fam).unionByName(_checked_pairs(blocked.filter(F.col("fam") == fam),
                                                                                  prepared, fam, bc, block_schema))
@@ -193,17 +196,39 @@ def _stage_pairs(spark: Any, prepared: Any, labels: Any, families: tuple[str, ..
     per_family = work.save(per_family.join(la, "a").join(lb, "b").filter(F.col("_la") != F.col("_lb")).select("fam", "a", "b"),
                            "family_pairs")
     fam_counts = dict((r["fam"], int(r["count"])) for r in per_family.groupBy("fam").count().collect())
-    key_counts = {r["fam"]: (int(r["keys"]), int(r["ents"]), int(r["largest"])) for r in
-                  sizes.groupBy("fam").agg(F.count("*").alias("keys"), F.sum("count").alias("ents"),
-                                           F.max("count").alias("largest")).collect()}
     stats = []
+    detail = _block_detail(sizes, ents, unchecked.filter(F.col("fam") != "embedding").select("fam", "a", "b").unionByName(top), bc)
     for fam in families:
-        nk, ne, lg = key_counts.get(fam, (0, 0, 0))
         hv = sorted(heavy.get(fam, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:20]
-        stats.append({"family": fam, "keys": nk, "entities_with_key": ne, "blocks_all_pairs": 0, "blocks_knn": 0,
-                      "largest_block": lg, "heavy_keys": [{"key": k, "size": v} for k, v in hv],
-                      "pairs": fam_counts.get(fam, 0), "max_pairs_per_entity": 0})
+        stats.append({"family": fam, **detail.get(fam, dict.fromkeys(_DETAIL, 0)),
+                      "heavy_keys": [{"key": k, "size": v} for k, v in hv], "pairs": fam_counts.get(fam, 0)})
     return per_family.select("a", "b").distinct(), stats
+
+
+_DETAIL = ("keys", "entities_with_key", "blocks_all_pairs", "blocks_knn", "largest_block", "max_pairs_per_entity")
+
+
+def _block_detail(sizes: Any, ents: Any, block_pairs: Any, bc: Any) -> dict[str, dict[str, int]]:
+    """Per family the local engine's block statistics (:class:`~samesku.keys.blocks.BlockStats`): keys and
+    entities before heavy keys are split, blocks by how they were searched and the largest after, and the
+    most pairs one entity got from its blocks (before cross-cluster filtering and pair checks)."""
+    from pyspark.sql import functions as F
+
+    before = {r["fam"]: r for r in sizes.groupBy("fam").agg(F.count("*").alias("keys")).collect()}
+    ents_n = {r["fam"]: int(r["n"]) for r in ents.groupBy("fam").agg(F.countDistinct("_rep").alias("n")).collect()}
+    k = F.when(F.col("fam") == "embedding", F.lit(bc.embedding_k)).otherwise(F.lit(bc.knn_k))
+    split = ents.groupBy("fam", "key").count().withColumn("_k", k).groupBy("fam").agg(
+        F.sum(F.when((F.col("count") >= 2) & (F.col("count") <= F.col("_k") + 1), 1).otherwise(0)).alias("small"),
+        F.sum(F.when(F.col("count") > F.col("_k") + 1, 1).otherwise(0)).alias("big"), F.max("count").alias("largest"))
+    ends = block_pairs.select("fam", F.col("a").alias("e")).unionAll(block_pairs.select("fam", F.col("b").alias("e")))
+    most = {r["fam"]: int(r["m"]) for r in ends.groupBy("fam", "e").count().groupBy("fam").agg(F.max("count").alias("m")).collect()}
+    out = {}
+    for r in split.collect():
+        fam = r["fam"]
+        out[fam] = {"keys": int(before[fam]["keys"]) if fam in before else 0, "entities_with_key": ents_n.get(fam, 0),
+                    "blocks_all_pairs": int(r["small"] or 0), "blocks_knn": int(r["big"] or 0),
+                    "largest_block": int(r["largest"] or 0), "max_pairs_per_entity": most.get(fam, 0)}
+    return out
 
 
 def _score(pairs: Any, prepared: Any, model: MatchModel, config: Config, stage: int) -> Any:
