@@ -29,6 +29,8 @@ def main() -> None:
     ap.add_argument("--new", type=Path, default=Path("src"), help="the new tree's src folder")
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--engine", default="local")
+    ap.add_argument("--record", metavar="WHAT", help="keep the result in benchmarks/results.json under this description "
+                                                      "(rewrite the README with run_all.py --readme-only)")
     args = ap.parse_args()
     rows: dict[str, list[dict[str, float]]] = {"base": [], "new": []}
     work = Path(tempfile.mkdtemp(prefix="samesku-compare-"))
@@ -48,7 +50,15 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     best = {k: min(r["seconds"] for r in v) for k, v in rows.items()}
-    print(json.dumps({"runs": rows, "best_seconds": best, "new_over_base": round(best["new"] / best["base"], 3)}, indent=2))
+    res = {"runs": rows, "best_seconds": best, "new_over_base": round(best["new"] / best["base"], 3)}
+    print(json.dumps(res, indent=2))
+    if args.record:
+        path = Path(__file__).resolve().parent / "results.json"
+        results = json.loads(path.read_text())
+        key = f"tree_compare_{args.engine}_{args.catalog.stem}"
+        results[key] = {**res, "what": args.record, "catalog": args.catalog.name, "engine": args.engine,
+                        "command": "python benchmarks/compare_trees.py " + " ".join(sys.argv[1:])}
+        path.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

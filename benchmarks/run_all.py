@@ -540,12 +540,32 @@ def write_readme(results: dict, path: Path, command: str) -> None:
             peers = [f"baseline {b['pairwise_f1']:.3f}" if b else "", f"Splink {sp['pairwise_f1']:.3f}" if sp else ""]
             lines.append(f"- Ahead of the peers measured here on PriceRunner F1: samesku {d['pairwise_f1']:.3f} vs "
                          + ", ".join(x for x in peers if x) + " (and the brief's dedupe 0.49-0.58).")
+    lines += _tree_compare_lines(results)
     lines += ["", "## Tried and not adopted", "",
               "Measured on PriceRunner unless stated (default = the synthetic-only model on all offers, trained = even "
               "-> odd cluster ids; F1 is pairwise F1); what was built instead is in the tables above. The run-by-run "
               "lab notes behind these lines are kept in `benchmarks/results.json` (`notes`).", "",
               *(f"- {x}" for x in TRIED_NOT_ADOPTED)]
     path.write_text("\n".join(lines) + "\n")
+
+
+def _tree_compare_lines(results: dict) -> list[str]:
+    """The refactor checks: one catalog with the tree before a refactor and after it, alternately."""
+    rows = sorted((k, v) for k, v in results.items() if k.startswith("tree_compare_"))
+    if not rows:
+        return []
+    out = ["", "## Refactor checks (the same catalog before and after a refactor, in one benchmark run)", "",
+           "Each row runs `samesku cluster` with the old and the new source tree alternately (best of the repeats; "
+           "peak memory of the whole process tree) and checks that both give the same number of clusters.", "",
+           "| check | catalog | engine | old tree | new tree | new / old | old peak | new peak | same clusters | command |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for _, v in rows:
+        base, new = v["runs"]["base"], v["runs"]["new"]
+        same = {r["clusters"] for r in base} == {r["clusters"] for r in new}
+        out.append(f"| {v['what']} | {v['catalog']} | {v['engine']} | {v['best_seconds']['base']:.1f} s | "
+                   f"{v['best_seconds']['new']:.1f} s | {v['new_over_base']:.3f} | {max(r['peak_rss_mb'] for r in base):,} MiB | "
+                   f"{max(r['peak_rss_mb'] for r in new):,} MiB | {'yes' if same else 'NO'} | `{v['command']}` |")
+    return out
 
 
 def splink_peer(tmp: Path) -> dict:
