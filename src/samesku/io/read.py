@@ -75,6 +75,8 @@ def _parse(path: Path, mapping: dict[str, str], encoding: str | None) -> ParsedF
     if encoding is not None:
         data = to_utf8(data, encoding)
     check_text(data, str(path))
+    if not strip_bom(data).strip():
+        return empty_parsed()  # only blanks: no header, no records
     if encoding is None and not is_valid_utf8(data):
         check_utf8(strip_bom(data), str(path), has_header=fmt == "csv")
     if fmt == "json":
