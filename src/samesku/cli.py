@@ -144,8 +144,7 @@ def _main(
 ) -> None:
     """Cluster product offers into same-product groups.
 
-    Exit codes: 0 done; 1 the run failed (one line "error: ..." on stderr); 2 usage error
-    (bad option, a --map naming a column the input lacks, an unreadable config).
+    Exit codes: 0 done; 1 the run failed (one line "error: ..." on stderr); 2 usage error (a bad option, a --map naming a column the input lacks, an unreadable config). Add --debug for the Python traceback of an error.
     """
     _STATE["debug"] = debug
 
