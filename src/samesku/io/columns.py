@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from samesku import schema
-from samesku.errors import InputError
+from samesku.errors import MappingError
 
 RESERVED: frozenset[str] = frozenset(
     (*schema.CANONICAL_COLUMNS, schema.FLAGS, schema.ROW_NUMBER, schema.SOURCE_FILE)
@@ -100,7 +100,7 @@ def plan_columns(columns: list[str], mapping: dict[str, str]) -> ColumnPlan:
 def require_columns(
     plan: ColumnPlan, columns: list[str], mapping: dict[str, str], source: str
 ) -> None:
-    """Raise a helpful InputError if the file lacks a required column.
+    """Raise a helpful MappingError if the file lacks a required column.
 
     Args:
         plan: The file's column plan.
@@ -109,7 +109,8 @@ def require_columns(
         source: The file, for the message.
 
     Raises:
-        InputError: ``offer_id`` or ``title`` cannot be found.
+        MappingError: ``offer_id`` or ``title`` cannot be found (an InputError and a
+            UsageError: the fix is a ``--map``).
     """
     missing = plan.missing_required()
     if not missing:
@@ -123,9 +124,37 @@ def require_columns(
             )
         else:
             hints.append(f"use --map {name}=<column> to say which column holds the {name}")
-    raise InputError(
+    raise MappingError(
         f"{source}: required column{'s' if len(missing) > 1 else ''} "
         f"{', '.join(repr(m) for m in missing)} not found. Columns found: {found}. "
         + "; ".join(hints)
         + "."
     )
+
+
+def check_mapped_columns(mapping: dict[str, str], columns: list[str]) -> None:
+    """Raise if a ``--map`` source column is in none of the inputs.
+
+    A mapped column only needs to be in some of the files (files may differ); one that
+    is in none of them is a typo, which must not be ignored silently (the run would go
+    on with a column of the canonical name, if there is one).
+
+    Args:
+        mapping: The ``--map`` entries.
+        columns: Every column name of every input (empty when no input declares any
+            column, e.g. only empty files: then nothing is checked).
+
+    Raises:
+        MappingError: A source column is in no input.
+    """
+    if not columns:
+        return
+    present = set(columns)
+    missing = [(name, source) for name, source in mapping.items() if source not in present]
+    if not missing:
+        return
+    given = ", ".join(f"--map {name}={source}" for name, source in missing)
+    absent = ", ".join(repr(source) for _, source in missing)
+    found = ", ".join(repr(c) for c in columns)
+    what = "a column" if len(missing) == 1 else "the columns"
+    raise MappingError(f"{given}: no input has {what} {absent}. Columns found: {found}.")

@@ -93,6 +93,18 @@ def read_parquet_file(path: Path) -> ParsedFile:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"cannot read Parquet file {path}: {exc}") from exc
+    return parse_arrow_table(table)
+
+
+def parse_arrow_table(table: pa.Table) -> ParsedFile:
+    """Turn an Arrow table (a Parquet file's, or one given in memory) into records.
+
+    Args:
+        table: Columns of any type.
+
+    Returns:
+        The records (all columns as strings) and the rows rejected for invalid UTF-8.
+    """
     out, bad = strings_of(table)
     if not bad.any():
         positions = np.arange(table.num_rows, dtype=np.int64)

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from samesku import schema
-from samesku.errors import InputError
+from samesku.errors import InputError, MappingError
 
 Format = Literal["csv", "json", "parquet"]
 
@@ -131,11 +131,18 @@ def expand_inputs(paths: str | Path | Sequence[str | Path]) -> list[Path]:
     for item in items:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
+            every = sorted(p for p in path.rglob("*") if p.is_file())
+            found = [p for p in every if _wanted(p)]
             if not found:
+                others = [p.name for p in every if not p.name.startswith((".", "_"))]
+                held = (
+                    f"; it holds {len(others)} other file{'s' if len(others) > 1 else ''}: "
+                    + ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+                    if others else ""
+                )
                 raise InputError(
                     f"folder {path} holds no input file "
-                    f"(looked for {', '.join(SUPPORTED_SUFFIXES)})"
+                    f"(looked for {', '.join(SUPPORTED_SUFFIXES)}{held})"
                 )
         elif path.is_file():
             found = [path]
@@ -163,25 +170,25 @@ def parse_mapping(items: Sequence[str] | None) -> dict[str, str]:
         Canonical column name to source column name.
 
     Raises:
-        InputError: An item is not ``name=column``, names an unknown canonical column,
-            or maps the same canonical column twice.
+        MappingError: An item is not ``name=column``, names an unknown canonical column,
+            or maps the same canonical column twice (an InputError and a UsageError).
     """
     mapping: dict[str, str] = {}
     for item in items or ():
         canonical, sep, source = item.partition("=")
         canonical, source = canonical.strip(), source.strip()
         if not sep or not canonical or not source:
-            raise InputError(
+            raise MappingError(
                 f"bad column mapping {item!r}: expected canonical=source, "
                 "e.g. --map offer_id=product_id"
             )
         if canonical not in schema.CANONICAL_COLUMNS:
-            raise InputError(
+            raise MappingError(
                 f"bad column mapping {item!r}: {canonical!r} is not a canonical column; "
                 f"choose one of {', '.join(schema.CANONICAL_COLUMNS)}"
             )
         if canonical in mapping and mapping[canonical] != source:
-            raise InputError(
+            raise MappingError(
                 f"column {canonical!r} is mapped twice: to {mapping[canonical]!r} and {source!r}"
             )
         mapping[canonical] = source
@@ -198,7 +205,7 @@ def check_mapping(mapping: dict[str, str] | None) -> dict[str, str]:
         A copy of the mapping.
 
     Raises:
-        InputError: A key is not a canonical column or a value is empty.
+        MappingError: A key is not a canonical column or a value is empty.
     """
     return parse_mapping([f"{k}={v}" for k, v in (mapping or {}).items()])
 
