@@ -53,13 +53,17 @@ _KILLER = textwrap.dedent("""
 
     kill_after, out = int(sys.argv[1]), sys.argv[2]
     written = []
-    write = LocalEngine.write
-    def dying_write(self, data, path):
-        if len(written) == kill_after:
-            os.kill(os.getpid(), signal.SIGKILL)
-        written.append(path)
-        write(self, data, path)
-    LocalEngine.write = dying_write
+    def dying(write):
+        def wrapped(*args, **kwargs):
+            if len(written) == kill_after:
+                os.kill(os.getpid(), signal.SIGKILL)
+            written.append(1)
+            return write(*args, **kwargs)
+        return wrapped
+    # the kill points, in write order: five Parquet files (0-4), the fitted state (5), the report (6)
+    LocalEngine.write = dying(LocalEngine.write)
+    R.FittedState.save = dying(R.FittedState.save)
+    R.write_run_report = dying(R.write_run_report)
     replace = os.replace
     def dying_replace(a, b):
         replace(a, b)
@@ -70,7 +74,7 @@ _KILLER = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("kill_after", [0, 2, 4, 5, -1])
+@pytest.mark.parametrize("kill_after", [0, 2, 4, 5, 6, -1])
 def test_a_run_killed_while_writing_leaves_the_old_run_or_no_run_never_a_mix(tmp_path, kill_after):
     out = tmp_path / "run"
     samesku.cluster(_catalog(300, 1)).write(out)
