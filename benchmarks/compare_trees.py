@@ -29,6 +29,8 @@ def main() -> None:
     ap.add_argument("--new", type=Path, default=Path("src"), help="the new tree's src folder")
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--engine", default="local")
+    ap.add_argument("--keep", type=Path, metavar="DIR", help="keep the new tree's last run directory here "
+                                                           "(to compare its partition with another engine's)")
     ap.add_argument("--record", metavar="WHAT", help="keep the result in benchmarks/results.json under this description "
                                                       "(rewrite the README with run_all.py --readme-only)")
     args = ap.parse_args()
@@ -46,6 +48,9 @@ def main() -> None:
                 summary = json.loads((out / "summary.json").read_text())
                 rows[name].append({"seconds": round(wall, 1), "peak_rss_mb": round(rss), "clusters": summary["clusters"]})
                 print(name, rows[name][-1], flush=True)
+                if args.keep and name == "new" and i == args.repeat - 1:
+                    shutil.rmtree(args.keep, ignore_errors=True)
+                    shutil.move(out, args.keep)
                 shutil.rmtree(out, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
