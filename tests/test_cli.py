@@ -283,3 +283,12 @@ def test_empty_input_runs_says_no_offers_and_exits_0(tmp_path: Path, content: st
     assert "no offers" in result.output
     summary = _counts_add_up(tmp_path / "run")
     assert summary["input_rows"] == 0
+
+
+def test_synth_progress_counts_up_to_the_offers_asked_for_never_past(tmp_path: Path) -> None:
+    import re
+
+    res = CliRunner().invoke(app, ["synth", "--offers", "70000", "--out", str(tmp_path / "c.parquet")])
+    assert res.exit_code == 0, res.output
+    done = [(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+)", res.output)]
+    assert done and all(a <= b == 70000 for a, b in done) and done[-1][0] == 70000

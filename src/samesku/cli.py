@@ -318,7 +318,7 @@ def synth_cmd(
         with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
             task = bar.add_task("synth", total=offers)
             rows = write_catalog(out, offers, seed=seed, bridge_rate=bridge_rate, cluster_mu=cluster_mu,
-                                 progress=lambda k: bar.advance(task, k))
+                                 progress=lambda done: bar.update(task, completed=done))
     if not quiet:
         Console().print(f"wrote {rows} offers to {out}")
 
