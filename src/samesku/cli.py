@@ -170,6 +170,8 @@ def cluster_cmd(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="read and validate only: print the column mapping, row counts and first rejected rows; "
                           "write nothing")] = False,
+    store: Annotated[Path | None, typer.Option(
+        "--store", help="also create a cluster store (DuckDB file) from the run, for `samesku ingest`")] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Cluster offers; write assignments, clusters, edges, rejected, summary.json, report.html."""
@@ -189,22 +191,30 @@ def cluster_cmd(
     if dry_run:
         _dry_run(inputs, mapping, cfg.max_title_chars, enc)
         return
-    if out is None:
-        raise UsageError("--out DIR is required (or --dry-run to only read and validate)")
+    if out is None and store is None:
+        raise UsageError("--out DIR (or --store PATH) is required, or --dry-run to only read and validate")
+    if store is not None and store.exists():
+        raise UsageError(f"{store} exists: add offers with `samesku ingest INPUT... --store {store}`")
     with reading_encoding(enc):
         if quiet:
             result = cluster(inputs, config=cfg, mapping=mapping, engine=engine, spark_master=spark_master)
-            result.write(out)
         else:
             with RichReporter() as rep:
                 result = cluster(inputs, config=cfg, mapping=mapping, reporter=rep, engine=engine, spark_master=spark_master)
-                result.write(out)
+        if out is not None:
+            result.write(out)
+        if store is not None:
+            from samesku.store.create import create_store
+
+            made = create_store(result, store)
+            if not quiet:
+                console.print(f"store: {store} ({made['offers']:,} offers, {made['clusters']:,} clusters)")
     summary = result.summary
     result.close()
     if summary.get("assigned", 0) == 0:   # said even with --quiet: an empty run is rarely what was meant
         console.print(f"no offers to cluster: {summary.get('input_rows', 0)} input rows, {summary.get('rejected', 0)} rejected; "
                       f"an empty run was written to {out}")
-    if not quiet:
+    if not quiet and out is not None:
         _print_summary(summary, out)
 
 
@@ -417,6 +427,11 @@ def explain_cmd(
 
 def _fmtv(v: Any) -> str:
     return "missing" if v is None else f"{v:.3f}"
+
+
+from samesku import cli_store  # noqa: E402  (registers the store commands on `app`)
+
+cli_store.register(app, _guarded, RichReporter, console)
 
 
 def main() -> None:

@@ -29,3 +29,11 @@ class ConfigError(UsageError):
 class MappingError(InputError, UsageError):
     """The column mapping does not fit the input: a required column or a ``--map`` source
     column is not in it. An :class:`InputError` (raised while reading) that is a usage error."""
+
+
+class StoreError(SameskuError):
+    """A cluster store cannot be used: not a store, written by a newer samesku, or in use."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the store (one writer at a time; readers wait for it too)."""

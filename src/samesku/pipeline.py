@@ -125,6 +125,24 @@ def name_counts(eng: Engine, prepared: Data) -> TokenCounts:
     return TokenCounts().update(counts.column("h").to_numpy(), counts.column("count").to_numpy())
 
 
+def encode_task(encoder: Any, token_idf: TokenIdf, seller_style: SellerStyle | None, no_sellers: bool) -> Task:
+    """The encode step's task: title vectors and pair-feature arrays per batch of analysed offers."""
+    return Task(tasks.encode, {"encoder": encoder, "token_idf": token_idf, "seller_style": seller_style,
+                               "no_sellers": no_sellers}, heavy=True)
+
+
+def prepare_with(eng: Engine, analysed: Data, fitted: FittedState, config: Config, timer: Timer,
+                 step: str = "encode") -> Data:
+    """Encode and prepare analysed offers with a fitted state (a store's ingest: nothing is fitted)."""
+    no_sellers = sellers_fail_check(fitted.seller_check, config)
+    task = encode_task(fitted.encoder, fitted.token_idf, fitted.seller_style, no_sellers)
+    with timer.step(step, eng.count(analysed)) as rep:
+        prepared = eng.encode(analysed, task, rep.advance)
+    if fitted.placeholders.gtins or fitted.placeholders.phashes:
+        prepared = eng.mask_placeholders(prepared, fitted.placeholders)
+    return prepared
+
+
 def fit_and_prepare(eng: Engine, offers: Data, config: Config, timer: Timer) -> tuple[Data, FittedState]:
     """Fit the run's state from its offers and analyse, encode and prepare every offer.
 
@@ -143,8 +161,7 @@ def fit_and_prepare(eng: Engine, offers: Data, config: Config, timer: Timer) -> 
     with timer.step("colour listing"):   # a pass over all offers, not the sample
         seller_style = SellerStyle.fit(sample, colour_listing(eng, analysed, no_sellers))
     del sample
-    task = Task(tasks.encode, {"encoder": encoder, "token_idf": token_idf, "seller_style": seller_style,
-                               "no_sellers": no_sellers}, heavy=True)
+    task = encode_task(encoder, token_idf, seller_style, no_sellers)
     with timer.step("encode", eng.count(analysed)) as rep:
         prepared = eng.encode(analysed, task, rep.advance)
     del analysed
@@ -164,12 +181,17 @@ def fit_and_prepare(eng: Engine, offers: Data, config: Config, timer: Timer) -> 
 
 
 # --- stages --------------------------------------------------------------------------------
-def run_stages(eng: Engine, prepared: Data, fitted: FittedState, model: MatchModel, config: Config, timer: Timer
-               ) -> tuple[Data, Data, list[dict[str, Any]], dict[str, int]]:
-    """(labels, edges, stage statistics, refused merges): each stage blocks on the clusters of the one before."""
+def run_stages(eng: Engine, prepared: Data, fitted: FittedState, model: MatchModel, config: Config, timer: Timer,
+               scored: Data | None = None) -> tuple[Data, Data, list[dict[str, Any]], dict[str, int]]:
+    """(labels, edges, stage statistics, refused merges): each stage blocks on the clusters of the one before.
+
+    ``scored``: edges among these offers scored before (a store's ingest re-clusters its
+    working set with them): their pairs are not scored again, and they take part in the
+    context and the merge like the stages' own.
+    """
     n = eng.count(prepared)
     labels = eng.initial_labels(prepared)
-    edges: Data | None = None
+    edges: Data | None = scored
     stage_stats: list[dict[str, Any]] = []
     refused: dict[str, int] = {}
     for si, families in enumerate(config.blocking.stages, start=1):

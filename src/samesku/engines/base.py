@@ -163,6 +163,11 @@ class Engine(ABC):
     def initial_labels(self, prepared: Data) -> Data:
         """Every offer its own cluster."""
 
+    def edges_from(self, cols: dict[str, Any]) -> Data:
+        """Edges scored before this run (a store's, among the offers of an ingest) as the engine's edges:
+        columns ``a``, ``b`` (rows, a < b), ``pair_probability``, ``model_probability``, ``veto``, ``stage``."""
+        raise NotImplementedError(f"the {self.name} engine runs whole catalogs only; an ingest uses the local engine")
+
     @abstractmethod
     def candidates(self, prepared: Data, labels: Data, families: tuple[str, ...], stage: int, fitted: Any,
                    config: Config, scored: Data | None) -> StageOutput:

@@ -206,6 +206,9 @@ class LocalEngine(Engine):
         n = prepared.offers.num_rows
         return Labels(np.arange(n, dtype=np.int64), np.ones(n, dtype=np.float64))
 
+    def edges_from(self, cols: dict[str, Any]) -> Data:
+        return Edges({k: cols[k] for k in _EDGE_COLUMNS})
+
     def candidates(self, prepared: Data, labels: Data, families: tuple[str, ...], stage: int, fitted: Any,
                    config: Config, scored: Data | None) -> StageOutput:
         offers, arrays = prepared.offers, prepared.arrays

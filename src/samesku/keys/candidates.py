@@ -136,6 +136,16 @@ def excludes_same_seller(config: Config) -> bool:
     return config.merge.seller_constraint == "hard"
 
 
+def family_keys(fam: str, offers: pa.Table, vectors: np.ndarray, config: BlockingConfig, seed: int = 0,
+                name_df: TokenCounts | CountMinSketch | None = None, codebooks: dict[str, Codebook] | None = None,
+                placeholders: Placeholders | None = None) -> KeyRows:
+    """(offer rows, keys) of one key family, as a stage blocks on them (and a store indexes them)."""
+    extra = {"bits": config.sighash_bits, "bands": config.phash_bands, "seed": seed, "name_df": name_df,
+             "codebooks": codebooks, "within_category": config.embedding_within_category,
+             "placeholders": placeholders}
+    return FAMILIES[fam](offers, vectors, config.max_keys_per_entity, **extra)
+
+
 def stage_candidates(
     offers: pa.Table,
     vectors: np.ndarray,
@@ -172,12 +182,9 @@ def stage_candidates(
     dense, centroids = _cluster_centroids(cluster_of, vectors) if n else (np.empty(0, np.int64), vectors)
     budget = neighbour_budget(weak_offers(offers), cluster_of, config) if "embedding" in families else None
     parts, stats = [], []
-    extra = {"bits": config.sighash_bits, "bands": config.phash_bands, "seed": seed, "name_df": name_df,
-             "codebooks": codebooks, "within_category": config.embedding_within_category,
-             "placeholders": placeholders}
     for fam in families:
         started = time.perf_counter()
-        rows, keys = FAMILIES[fam](offers, vectors, config.max_keys_per_entity, **extra)
+        rows, keys = family_keys(fam, offers, vectors, config, seed, name_df, codebooks, placeholders)
         embedding = fam == "embedding"
         max_block, k = (config.embedding_block, config.embedding_k) if embedding else (config.max_block, config.knn_k)
         rows, keys = _representatives(rows, keys, cluster_of)
