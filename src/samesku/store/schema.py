@@ -15,6 +15,8 @@ table           one row per
 ``keys``        (key family, key, offer): the keys index new offers look up
 ``edges``       scored pair of stored offers (by offer key)
 ``rejected``    input row not stored, with its reason and batch
+``actions``     review action (confirm, split, merge, undo): who, when, what, undone or not
+``labels``      labelled pair from a review action (offer ids, 0/1): training labels
 ==============  ================================================================
 
 ``offers`` and ``clusters`` are created from the first run's Arrow tables (their columns
@@ -31,7 +33,15 @@ import duckdb
 from samesku.errors import StoreError
 
 #: the schema version this samesku writes
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: tables added in version 2: the review page's actions and the labelled pairs they give
+_V2 = (
+    """CREATE TABLE actions (action_id BIGINT PRIMARY KEY, batch_id BIGINT, kind VARCHAR, cluster_id VARCHAR,
+        other_id VARCHAR, detail VARCHAR, actor VARCHAR, created_at TIMESTAMP, undone_by BIGINT)""",
+    """CREATE TABLE labels (offer_id_a VARCHAR, offer_id_b VARCHAR, label TINYINT, action_id BIGINT,
+        created_at TIMESTAMP)""",
+)
 
 FIXED_TABLES = (
     "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -47,10 +57,18 @@ FIXED_TABLES = (
     """CREATE TABLE edges (key_a BIGINT, key_b BIGINT, match_probability FLOAT, pair_probability FLOAT,
         model_probability FLOAT, veto VARCHAR, stage TINYINT, batch_id BIGINT)""",
     "CREATE TABLE rejected (batch_id BIGINT, offer_id VARCHAR, reason VARCHAR, raw VARCHAR, _source VARCHAR, _row BIGINT)",
+    *_V2,
 )
 
+
+def _to_v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 2 adds the review tables."""
+    for ddl in _V2:
+        con.execute(ddl)
+
+
 #: from version v to v + 1: a function of an open connection inside the migration's transaction
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _to_v2}
 
 
 class StoreVersionError(StoreError):
