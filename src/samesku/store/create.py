@@ -17,8 +17,10 @@ import pyarrow.compute as pc
 from samesku import schema as S
 from samesku.config import Config
 from samesku.errors import StoreError
+from samesku.fitting import FittedState
+from samesku.match.arrays import OfferArrays, arrays_to_table
 from samesku.result import RunResult
-from samesku.store.index import index_keys, title_vectors
+from samesku.store.index import index_keys
 from samesku.store.store import ClusterStore, content_hashes, stored_offers
 
 
@@ -53,6 +55,22 @@ def rejected_rows(rejected: pa.Table, batch: int) -> pa.Table:
     return pa.table({"batch_id": pa.array(np.full(rejected.num_rows, batch, np.int64)), **cols})
 
 
+def encoded(analysed: pa.Table, fitted: FittedState, config: Config) -> OfferArrays:
+    """The pair-feature arrays of analysed offers, encoded with a fitted state (as the run encoded them)."""
+    from samesku import pipeline
+    from samesku.engines.local import LocalEngine
+
+    eng = LocalEngine(config)
+    prepared = pipeline.prepare_with(eng, analysed, fitted, config, eng.timer(None))
+    return prepared.arrays
+
+
+def arrays_rows(arrays: OfferArrays, offer_keys: np.ndarray) -> pa.Table:
+    """Rows of the store's ``offer_arrays`` table."""
+    table = arrays_to_table(arrays)
+    return table.add_column(0, "offer_key", pa.array(offer_keys, pa.int64()))
+
+
 def create_store(result: RunResult, path: str | Path, *, replace: bool = False) -> dict[str, int]:
     """Write a whole run into a new store at ``path`` (complete or not at all); its counts.
 
@@ -69,7 +87,8 @@ def create_store(result: RunResult, path: str | Path, *, replace: bool = False) 
     keys = np.arange(n, dtype=np.int64)
     rows = stored_offers(analysed, assignments, keys, content_hashes(analysed), batch=1)
     config = Config.from_dict(result.summary["config"])
-    index = index_keys(analysed, title_vectors(analysed, result.fitted), keys, result.fitted, config)
+    arrays = encoded(analysed, result.fitted, config)
+    index = index_keys(analysed, arrays.vectors, keys, result.fitted, config)
     edges = edge_rows(result.edges, analysed.column(S.OFFER_ID).combine_chunks(), keys, batch=1)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
@@ -88,6 +107,7 @@ def create_store(result: RunResult, path: str | Path, *, replace: bool = False) 
                                                        "kind": pa.array(["create"] * len(ids), pa.string()),
                                                        S.CLUSTER_ID: ids}))
                 store.insert(con, "keys", index)
+                store.insert(con, "offer_arrays", arrays_rows(arrays, keys))
                 store.insert(con, "edges", edges)
                 store.insert(con, "rejected", rejected_rows(result.rejected, 1))
                 store.insert(con, "batches", batch_row(1, "cluster", started, result.summary, new_offers=n,

@@ -35,9 +35,9 @@ from samesku import pipeline
 from samesku import schema as S
 from samesku.engines.local import LocalEngine, Prepared
 from samesku.fitting import effective_config
-from samesku.match.arrays import OfferArrays
+from samesku.match.arrays import OfferArrays, arrays_from_table
 from samesku.progress import Reporter
-from samesku.store.create import batch_row, edge_rows, rejected_rows
+from samesku.store.create import arrays_rows, batch_row, edge_rows, rejected_rows
 from samesku.store.index import index_keys
 from samesku.store.naming import carry_ids, fresh_ids
 from samesku.store.store import ClusterStore, content_hashes, offer_rows, stored_offers
@@ -176,10 +176,16 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
         n_stored = stored.num_rows
         stored_keys = stored.column("offer_key").to_numpy(zero_copy_only=False).astype(np.int64)
         stored_ids = np.asarray(stored.column(S.CLUSTER_ID).to_pylist() + [None] * todo.num_rows, dtype=object)
-        old = pipeline.prepare_with(eng, _with_rows(offer_rows(stored), 0), fitted, given, timer, step="encode stored")
+        with timer.step("stored arrays"):
+            old_offers = _with_rows(offer_rows(stored), 0)
+            old_arrays = store.arrays_of(stored_keys)
+        if old_arrays is None:   # a store from before stored arrays: encode its offers
+            old_encoded = pipeline.prepare_with(eng, old_offers, fitted, given, timer, step="encode stored").arrays
+        else:
+            old_encoded = arrays_from_table(old_arrays)
         # the batch's offers keep their passthrough columns (stored offers hold theirs in `extra`)
-        work = Prepared(pa.concat_tables([old.offers, _with_rows(fresh.offers, n_stored)], promote_options="default"),
-                        _concat_arrays([old.arrays, fresh.arrays]))
+        work = Prepared(pa.concat_tables([old_offers, _with_rows(fresh.offers, n_stored)], promote_options="default"),
+                        _concat_arrays([old_encoded, fresh.arrays]))
         all_keys = np.concatenate([stored_keys, fresh_keys])
         scored = eng.edges_from(_edge_columns(_stored_edges(store, stored_keys), stored_keys))
         labels, edges, stage_stats, refused = pipeline.run_stages(eng, work, fitted, model, config, timer, scored)
@@ -236,6 +242,7 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
             with store.batch() as con:
                 _apply(store, con, batch, leaving, left_from, by_id, ids, changed, new_rows, stored_assign, touched,
                        clusters, merged, splits, emptied, created, joined, keys, edge_new, read.rejected)
+                store.insert(con, "offer_arrays", arrays_rows(fresh.arrays, fresh_keys))
                 counts["clusters_after"] = int(store.scalar("SELECT count(*) FROM clusters"))
                 counts["seconds"] = round(time.perf_counter() - t0, 3)
                 store.insert(con, "batches", batch_row(batch, "ingest", started, counts, new_offers=counts["new_offers"],
@@ -258,7 +265,8 @@ def _apply(store: ClusterStore, con: Any, batch: int, leaving: np.ndarray, left_
 
     if len(leaving):
         store.con.register("_gone", pa.table({"offer_key": pa.array(leaving, pa.int64())}))
-        for table, col in (("offers", "offer_key"), ("keys", "offer_key"), ("edges", "key_a"), ("edges", "key_b")):
+        for table, col in (("offers", "offer_key"), ("offer_arrays", "offer_key"), ("keys", "offer_key"),
+                           ("edges", "key_a"), ("edges", "key_b")):
             con.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT offer_key FROM _gone)")
         store.con.unregister("_gone")
         moved = [i for i, c in zip(ids, changed.tolist(), strict=True) if c]

@@ -15,6 +15,7 @@ table           one row per
 ``keys``        (key family, key, offer): the keys index new offers look up
 ``edges``       scored pair of stored offers (by offer key)
 ``rejected``    input row not stored, with its reason and batch
+``offer_arrays`` stored offer's encoded pair-feature arrays (``m_*``, title vector included)
 ``actions``     review action (confirm, split, merge, undo): who, when, what, undone or not
 ``labels``      labelled pair from a review action (offer ids, 0/1): training labels
 ==============  ================================================================
@@ -29,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import duckdb
+import pyarrow as pa
 
 from samesku.errors import StoreError
 
@@ -61,10 +63,21 @@ FIXED_TABLES = (
 )
 
 
+def create_arrays_table(con: duckdb.DuckDBPyConnection) -> None:
+    """``offer_arrays``: per stored offer its encoded arrays, so an ingest or a match never encodes it again."""
+    from samesku.match.arrays import MATCH_SCHEMA
+
+    shape = pa.schema([pa.field("offer_key", pa.int64()), *MATCH_SCHEMA]).empty_table()
+    con.register("_arrays_shape", shape)
+    con.execute("CREATE TABLE offer_arrays AS SELECT * FROM _arrays_shape")
+    con.unregister("_arrays_shape")
+
+
 def _to_v2(con: duckdb.DuckDBPyConnection) -> None:
-    """Version 2 adds the review tables."""
+    """Version 2 adds the review tables and the stored arrays (a v1 store's offers are encoded when needed)."""
     for ddl in _V2:
         con.execute(ddl)
+    create_arrays_table(con)
 
 
 #: from version v to v + 1: a function of an open connection inside the migration's transaction

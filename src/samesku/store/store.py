@@ -33,7 +33,13 @@ from samesku.config import Config
 from samesku.errors import StoreBusyError, StoreError
 from samesku.fitting import FittedState
 from samesku.match.model import MatchModel
-from samesku.store.schema import FIXED_TABLES, SCHEMA_VERSION, migrate, stored_version
+from samesku.store.schema import (
+    FIXED_TABLES,
+    SCHEMA_VERSION,
+    create_arrays_table,
+    migrate,
+    stored_version,
+)
 
 #: analysed offer columns a store keeps (and re-encodes stored offers from)
 OFFER_FIELDS: list[pa.Field] = [
@@ -245,9 +251,23 @@ class ClusterStore:
         con.execute("CREATE TABLE clusters AS SELECT *, CAST(NULL AS BIGINT) AS batch_id FROM _clusters_shape")
         con.unregister("_offers_shape")
         con.unregister("_clusters_shape")
+        create_arrays_table(con)
         for key, value in (("schema_version", SCHEMA_VERSION), ("created_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
                            ("samesku_version", __version__)):
             self.set_meta(con, key, value)
+
+    def arrays_of(self, offer_keys: np.ndarray) -> pa.Table | None:
+        """The stored ``m_*`` arrays of ``offer_keys``, row i for ``offer_keys[i]``; None when one has none
+        (a store migrated from version 1)."""
+        name = f"_want_{os.getpid()}"
+        self.con.register(name, pa.table({"offer_key": pa.array(offer_keys, pa.int64()),
+                                          "_i": pa.array(np.arange(len(offer_keys), dtype=np.int64))}))
+        try:
+            got = self.sql(f"SELECT a.* EXCLUDE (offer_key) FROM {name} w JOIN offer_arrays a "
+                           f"ON a.offer_key = w.offer_key ORDER BY w._i")
+        finally:
+            self.con.unregister(name)
+        return got if got.num_rows == len(offer_keys) else None
 
     def insert(self, con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
         """Append Arrow rows to a table, columns matched by name."""
