@@ -172,6 +172,9 @@ def cluster_cmd(
                           "write nothing")] = False,
     store: Annotated[Path | None, typer.Option(
         "--store", help="also create a cluster store (DuckDB file) from the run, for `samesku ingest`")] = None,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="with --store: re-cluster the store's catalog from INPUT (new model or config), "
+                          "carrying cluster ids over by overlap")] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Cluster offers; write assignments, clusters, edges, rejected, summary.json, report.html."""
@@ -193,8 +196,13 @@ def cluster_cmd(
         return
     if out is None and store is None:
         raise UsageError("--out DIR (or --store PATH) is required, or --dry-run to only read and validate")
-    if store is not None and store.exists():
-        raise UsageError(f"{store} exists: add offers with `samesku ingest INPUT... --store {store}`")
+    if rebuild and store is None:
+        raise UsageError("--rebuild needs --store PATH (the store to re-cluster)")
+    if rebuild and store is not None and not store.exists():
+        raise UsageError(f"no store at {store} to rebuild: drop --rebuild to create it")
+    if store is not None and store.exists() and not rebuild:
+        raise UsageError(f"{store} exists: add offers with `samesku ingest INPUT... --store {store}`, "
+                         "or re-cluster it with --rebuild")
     with reading_encoding(enc):
         if quiet:
             result = cluster(inputs, config=cfg, mapping=mapping, engine=engine, spark_master=spark_master)
@@ -203,7 +211,15 @@ def cluster_cmd(
                 result = cluster(inputs, config=cfg, mapping=mapping, reporter=rep, engine=engine, spark_master=spark_master)
         if out is not None:
             result.write(out)
-        if store is not None:
+        if store is not None and rebuild:
+            from samesku.store.rebuild import rebuild_store
+
+            done = rebuild_store(result, store)
+            if not quiet:
+                console.print(f"store: {store} rebuilt ({done['assigned']:,} offers, {done['new_offers']:,} new, "
+                              f"{done['left']:,} left; {done['clusters_after']:,} clusters: {done['ids_kept']:,} kept "
+                              f"their id, {done['created']:,} new, {done['merged']:,} merged, {done['split']:,} split)")
+        elif store is not None:
             from samesku.store.create import create_store
 
             made = create_store(result, store)

@@ -1,4 +1,4 @@
-"""The cluster store's commands: ``samesku ingest`` and ``samesku stats`` (``cluster --store`` creates one)."""
+"""The cluster store's commands: ``samesku ingest``, ``export`` and ``stats`` (``cluster --store`` creates one)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,22 @@ def register(app: typer.Typer, guarded: Any, reporter_cls: Any, console: Console
                 f"{counts.get('joined', 0):,} joined a cluster, {counts.get('created', 0):,} clusters created, "
                 f"{counts.get('merged', 0):,} merged, {counts.get('split', 0):,} split; "
                 f"{counts.get('clusters_after', 0):,} clusters in {counts['seconds']:.1f} s")
+
+    @app.command("export")
+    @guarded
+    def export_cmd(
+        store: StoreOpt,
+        out: Annotated[Path, typer.Option("--out", "-o", help="run directory to write (replaced whole at the end)")],
+        wait: WaitOpt = 30.0,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no messages, only errors")] = False,
+    ) -> None:
+        """Write a store's current clusters as the files `samesku cluster` writes (and its report)."""
+        from samesku.store.export import export
+
+        summary = export(store, out, wait=wait)
+        if not quiet:
+            console.print(f"{summary['assigned']:,} offers in {summary['clusters']:,} clusters, "
+                          f"{summary['rejected']:,} rejected rows -> {out}  (report: {out / 'report.html'})")
 
     @app.command("stats")
     @guarded

@@ -71,6 +71,18 @@ def arrays_rows(arrays: OfferArrays, offer_keys: np.ndarray) -> pa.Table:
     return table.add_column(0, "offer_key", pa.array(offer_keys, pa.int64()))
 
 
+def run_rows(result: RunResult, assignments: pa.Table, offer_keys: np.ndarray, config: Config,
+             batch: int) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """A whole run's rows of ``offers``, ``offer_arrays``, ``keys`` and ``edges`` (row i of
+    ``result.offers`` is ``offer_keys[i]``; ``assignments`` say the cluster of each offer)."""
+    analysed = result.offers
+    rows = stored_offers(analysed, assignments, offer_keys, content_hashes(analysed), batch=batch)
+    arrays = encoded(analysed, result.fitted, config)
+    index = index_keys(analysed, arrays.vectors, offer_keys, result.fitted, config)
+    edges = edge_rows(result.edges, analysed.column(S.OFFER_ID).combine_chunks(), offer_keys, batch=batch)
+    return rows, arrays_rows(arrays, offer_keys), index, edges
+
+
 def create_store(result: RunResult, path: str | Path, *, replace: bool = False) -> dict[str, int]:
     """Write a whole run into a new store at ``path`` (complete or not at all); its counts.
 
@@ -82,14 +94,11 @@ def create_store(result: RunResult, path: str | Path, *, replace: bool = False) 
         raise StoreError(f"{path} exists: add offers with `samesku ingest ... --store {path}`, "
                          "or re-cluster it with --rebuild")
     started = time.time()
-    analysed, assignments, clusters = result.offers, result.assignments, result.clusters
+    analysed, clusters = result.offers, result.clusters
     n = analysed.num_rows
     keys = np.arange(n, dtype=np.int64)
-    rows = stored_offers(analysed, assignments, keys, content_hashes(analysed), batch=1)
     config = Config.from_dict(result.summary["config"])
-    arrays = encoded(analysed, result.fitted, config)
-    index = index_keys(analysed, arrays.vectors, keys, result.fitted, config)
-    edges = edge_rows(result.edges, analysed.column(S.OFFER_ID).combine_chunks(), keys, batch=1)
+    rows, arrays, index, edges = run_rows(result, result.assignments, keys, config, batch=1)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
     try:
@@ -107,7 +116,7 @@ def create_store(result: RunResult, path: str | Path, *, replace: bool = False) 
                                                        "kind": pa.array(["create"] * len(ids), pa.string()),
                                                        S.CLUSTER_ID: ids}))
                 store.insert(con, "keys", index)
-                store.insert(con, "offer_arrays", arrays_rows(arrays, keys))
+                store.insert(con, "offer_arrays", arrays)
                 store.insert(con, "edges", edges)
                 store.insert(con, "rejected", rejected_rows(result.rejected, 1))
                 store.insert(con, "batches", batch_row(1, "cluster", started, result.summary, new_offers=n,

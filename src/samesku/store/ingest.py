@@ -199,14 +199,8 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
         group_min = dict(zip(final[order[first]].tolist(), offer_ids[order[first]].tolist(), strict=True))
         new_groups = [g for g in group_min if g not in named]
 
-        def issued(names: list[str]) -> set[str]:
-            _registered(store, "_names", pa.table({S.CLUSTER_ID: pa.array(names, pa.string())}))
-            got = store.sql("SELECT i.cluster_id FROM cluster_ids i JOIN _names n ON n.cluster_id = i.cluster_id")
-            store.con.unregister("_names")
-            return {str(x) for x in got.column(S.CLUSTER_ID).to_pylist()}
-
         id_of = dict(named)
-        id_of.update(zip(new_groups, fresh_ids([group_min[g] for g in new_groups], issued), strict=True))
+        id_of.update(zip(new_groups, fresh_ids([group_min[g] for g in new_groups], store.issued), strict=True))
         name_of = {group_min[g]: cid for g, cid in id_of.items()}
         with timer.step("outputs"):
             assignments, clusters, edge_table = eng.outputs(

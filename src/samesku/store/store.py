@@ -256,6 +256,16 @@ class ClusterStore:
                            ("samesku_version", __version__)):
             self.set_meta(con, key, value)
 
+    def issued(self, names: list[str]) -> set[str]:
+        """Which of ``names`` were ever issued as cluster ids."""
+        name = f"_names_{os.getpid()}"
+        self.con.register(name, pa.table({S.CLUSTER_ID: pa.array(names, pa.string())}))
+        try:
+            got = self.sql(f"SELECT i.cluster_id FROM cluster_ids i JOIN {name} n ON n.cluster_id = i.cluster_id")
+        finally:
+            self.con.unregister(name)
+        return {str(x) for x in got.column(S.CLUSTER_ID).to_pylist()}
+
     def arrays_of(self, offer_keys: np.ndarray) -> pa.Table | None:
         """The stored ``m_*`` arrays of ``offer_keys``, row i for ``offer_keys[i]``; None when one has none
         (a store migrated from version 1)."""
