@@ -182,12 +182,13 @@ def fit_and_prepare(eng: Engine, offers: Data, config: Config, timer: Timer) -> 
 
 # --- stages --------------------------------------------------------------------------------
 def run_stages(eng: Engine, prepared: Data, fitted: FittedState, model: MatchModel, config: Config, timer: Timer,
-               scored: Data | None = None) -> tuple[Data, Data, list[dict[str, Any]], dict[str, int]]:
+               scored: Data | None = None, units: Any = None) -> tuple[Data, Data, list[dict[str, Any]], dict[str, int]]:
     """(labels, edges, stage statistics, refused merges): each stage blocks on the clusters of the one before.
 
     ``scored``: edges among these offers scored before (a store's ingest re-clusters its
     working set with them): their pairs are not scored again, and they take part in the
-    context and the merge like the stages' own.
+    context and the merge like the stages' own. ``units``: stored clusters that take part
+    through a few of their members (:class:`samesku.merge.union.Units`).
     """
     n = eng.count(prepared)
     labels = eng.initial_labels(prepared)
@@ -207,7 +208,7 @@ def run_stages(eng: Engine, prepared: Data, fitted: FittedState, model: MatchMod
         # all edges scored so far, strongest first: a later stage's strong edge is weighed
         # against earlier ones, and merging stays deterministic
         with timer.step(f"stage {si} merge"):
-            merged = eng.merge(edges, prepared, config)
+            merged = eng.merge(edges, prepared, config, units)
         labels, refused = merged.labels, merged.refused
         accepted = eng.accepted_pairs(edges, si, config.match.threshold)
         stage_stats.append({

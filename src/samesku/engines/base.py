@@ -187,8 +187,9 @@ class Engine(ABC):
         """Edges with their final probability (:func:`samesku.match.score.in_context`)."""
 
     @abstractmethod
-    def merge(self, edges: Data, prepared: Data, config: Config) -> MergeOutput:
-        """Cluster labels from the edges (:func:`samesku.merge.union.merge_edges` per component)."""
+    def merge(self, edges: Data, prepared: Data, config: Config, units: Any = None) -> MergeOutput:
+        """Cluster labels from the edges (:func:`samesku.merge.union.merge_edges` per component);
+        ``units``: stored clusters taking part through a few members (an ingest, local engine only)."""
 
     @abstractmethod
     def accepted_pairs(self, edges: Data, stage: int, threshold: float) -> int:

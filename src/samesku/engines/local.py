@@ -239,10 +239,10 @@ class LocalEngine(Engine):
         c["probability"] = in_context(model, c["a"], c["b"], c["pair_probability"], c["veto"] != "", prepared.arrays.seller)
         return edges
 
-    def merge(self, edges: Data, prepared: Data, config: Config) -> MergeOutput:
+    def merge(self, edges: Data, prepared: Data, config: Config, units: Any = None) -> MergeOutput:
         c = edges.cols
         res = merge_edges(prepared.offers.num_rows, c["a"], c["b"], c["probability"], prepared.arrays, config.merge,
-                          config.match.threshold)
+                          config.match.threshold, units=units)
         return MergeOutput(Labels(res.labels, res.weakest_link), res.refused, len(unique_int(res.labels)))
 
     def accepted_pairs(self, edges: Data, stage: int, threshold: float) -> int:

@@ -322,7 +322,9 @@ class SparkEngine(Engine):
     def context(self, edges: Data, prepared: Data, model: Any) -> Data:
         return self.work.save(_context(edges, prepared, model, self._buckets(prepared), self.work), "edges_in_context")
 
-    def merge(self, edges: Data, prepared: Data, config: Config) -> MergeOutput:
+    def merge(self, edges: Data, prepared: Data, config: Config, units: Any = None) -> MergeOutput:
+        if units is not None:
+            raise NotImplementedError("the spark engine runs whole catalogs only; an ingest uses the local engine")
         labels, refused = _merge(self.spark, edges, prepared, self._n or int(prepared.count()), config, self.work)
         return MergeOutput(labels, refused, int(labels.select("_label").distinct().count()))
 

@@ -65,6 +65,14 @@ class ValueSet:
                 sk.update(v)
             self.sketch, self.bloom, self.exact = sk, _bloom(self.exact), None
 
+    def copy(self) -> ValueSet:
+        """An independent copy (a union changes a set in place)."""
+        out = ValueSet.__new__(ValueSet)
+        out.exact = set(self.exact) if self.exact is not None else None
+        out.sketch = self.sketch   # never updated in place once sketched: absorb replaces it
+        out.bloom = self.bloom.copy() if self.bloom is not None else None
+        return out
+
     def __contains__(self, value: int) -> bool:
         """Membership: exact while small; sketched sets answer from the Bloom filter (no false negatives)."""
         if self.exact is not None:
@@ -131,9 +139,12 @@ class ProfileSource:
     offers); reading numpy scalars one at a time cost three quarters of that.
     """
 
-    __slots__ = ("gtins", "codes", "counts", "amounts", "stated", "units", "sellers")
+    __slots__ = ("gtins", "codes", "counts", "amounts", "stated", "units", "sellers", "preset")
 
     def __init__(self, arrays: OfferArrays) -> None:
+        #: rows whose profile is given rather than read: a stored cluster taking part in an
+        #: ingest's merge through a few of its members carries its whole profile on one of them
+        self.preset: dict[int, Profile] = {}
         self.gtins = arrays.gtins                    # (n, w) int64, -1 padded; rows read lazily
         self.codes: list[str] = arrays.code_list.tolist()
         self.counts: list[float] = arrays.count.tolist()
@@ -153,6 +164,8 @@ class ProfileSource:
         out.stated = [self.stated[i] for i in idx]
         out.units = [self.units[i] for i in idx]
         out.sellers = [self.sellers[i] for i in idx]
+        where = {r: k for k, r in enumerate(idx)} if self.preset else {}
+        out.preset = {where[r]: prof for r, prof in self.preset.items() if r in where}
         return out
 
     @classmethod
@@ -170,6 +183,7 @@ class ProfileSource:
         self.stated = _stated_lists(matrix_from_binary(table.column("m_amounts"), np.dtype(np.float64)))
         self.units = table.column("m_unit").to_pylist()
         self.sellers = table.column("m_seller").to_pylist()
+        self.preset = {}
         return self
 
 
@@ -197,6 +211,19 @@ class Profile:
         self.stated: set[tuple[int, float]] = {(un, v) for v in source.stated[i]} if self.amounts else set()
         s = source.sellers[i]
         self.sellers = ValueSet([s] if s >= 0 else None)
+
+    @classmethod
+    def of(cls, source: ProfileSource, i: int) -> Profile:
+        """Offer ``i``'s profile, or a copy of the one preset for it."""
+        preset = source.preset.get(i)
+        return cls(source, i) if preset is None else preset.copy()
+
+    def copy(self) -> Profile:
+        out = Profile.__new__(Profile)
+        out.gtins, out.sellers = self.gtins.copy(), self.sellers.copy()
+        out.codes, out.counts = set(self.codes), set(self.counts)
+        out.amounts, out.stated = set(self.amounts), set(self.stated)
+        return out
 
     def absorb(self, other: Profile) -> None:
         """Merge another cluster's profile into this one."""

@@ -47,6 +47,17 @@ class MergeResult:
     refused: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Units:
+    """Stored clusters in an ingest's merge, each through a few of its members: pairs of
+    those members that must stay together (merged first, as edges of probability 1), and
+    per cluster one member row carrying the whole cluster's profile."""
+
+    a: np.ndarray
+    b: np.ndarray
+    profiles: dict[int, Profile]
+
+
 def _codes_conflict(a: set[str], b: set[str]) -> bool:
     if not a or not b or a & b:
         return False
@@ -123,6 +134,7 @@ def merge_edges(
     config: MergeConfig,
     threshold: float,
     initial_labels: np.ndarray | None = None,
+    units: Units | None = None,
 ) -> MergeResult:
     """Merge offers into clusters from scored pairs.
 
@@ -146,8 +158,15 @@ def merge_edges(
         config: merge configuration.
         threshold: match probability at which a pair is an edge.
         initial_labels: cluster labels from an earlier stage to continue from.
+        units: stored clusters that take part through a few members (a store's ingest):
+            their members are linked first and carry the whole cluster's profile.
     """
     source = arrays if isinstance(arrays, ProfileSource) else ProfileSource(arrays)
+    if units is not None and len(units.a):
+        source.preset = dict(units.profiles)
+        edges_a = np.concatenate([edges_a, units.a])
+        edges_b = np.concatenate([edges_b, units.b])
+        probability = np.concatenate([probability, np.ones(len(units.a), dtype=probability.dtype)])
     accepted = probability >= threshold
     if initial_labels is not None or not accepted.any():
         return _merge_pass(n, edges_a, edges_b, probability, source, config, threshold, initial_labels)
@@ -221,9 +240,9 @@ def _merge_pass(
                 ids = order0[lo:hi].tolist()
                 root = int(root_of[ids[0]])
                 members[root] = ids
-                prof = Profile(source, ids[0])
+                prof = Profile.of(source, ids[0])
                 for i in ids[1:]:
-                    prof.absorb(Profile(source, i))
+                    prof.absorb(Profile.of(source, i))
                 profiles[root] = prof
 
     # one canonical edge order, whatever order the caller (or a shuffle) delivered them in:
@@ -245,7 +264,7 @@ def _merge_pass(
     def profile(r: int) -> Profile:
         prof = profiles.get(r)
         if prof is None:
-            prof = profiles[r] = Profile(source, r)
+            prof = profiles[r] = Profile.of(source, r)
         return prof
 
     def support(small: int, big: int) -> tuple[float, int]:

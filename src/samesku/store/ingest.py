@@ -36,14 +36,13 @@ from samesku import schema as S
 from samesku.engines.local import LocalEngine, Prepared
 from samesku.fitting import effective_config
 from samesku.match.arrays import OfferArrays, arrays_from_table
+from samesku.merge.profiles import ProfileSource
 from samesku.progress import Reporter
 from samesku.store.create import arrays_rows, batch_row, edge_rows, rejected_rows
 from samesku.store.index import index_keys
-from samesku.store.naming import carry_ids, fresh_ids
+from samesku.store.naming import carry_ids, ended, fresh_ids
 from samesku.store.store import ClusterStore, content_hashes, offer_rows, stored_offers
-
-#: stored clusters one key brings into the working set (bounded work per new offer)
-MAX_CLUSTERS_PER_KEY = 32
+from samesku.store.working import Working, units_of, working_set
 
 
 def _concat_arrays(parts: list[OfferArrays]) -> OfferArrays:
@@ -60,41 +59,6 @@ def _with_rows(table: pa.Table, start: int) -> pa.Table:
 def _registered(store: ClusterStore, name: str, table: pa.Table) -> str:
     store.con.register(name, table)
     return name
-
-
-def _neighbour_clusters(store: ClusterStore, keys: pa.Table, leaving: np.ndarray) -> list[str]:
-    """Stored clusters holding an offer that shares a key with an offer of the batch (capped per key)."""
-    _registered(store, "_batch_keys", keys.select(["family", "key"]))
-    _registered(store, "_leaving", pa.table({"offer_key": pa.array(leaving, pa.int64())}))
-    got = store.sql(f"""
-        WITH hits AS (
-            SELECT DISTINCT q.family, q.key, o.cluster_id
-            FROM (SELECT DISTINCT family, key FROM _batch_keys) q
-            JOIN keys k ON k.family = q.family AND k.key = q.key
-            JOIN offers o ON o.offer_key = k.offer_key
-            WHERE o.offer_key NOT IN (SELECT offer_key FROM _leaving)),
-        ranked AS (
-            SELECT h.cluster_id, row_number() OVER (PARTITION BY h.family, h.key
-                                                    ORDER BY c.size DESC, h.cluster_id) AS r
-            FROM hits h JOIN clusters c ON c.cluster_id = h.cluster_id)
-        SELECT DISTINCT cluster_id FROM ranked WHERE r <= {MAX_CLUSTERS_PER_KEY} ORDER BY cluster_id""")
-    store.con.unregister("_batch_keys")
-    store.con.unregister("_leaving")
-    return [str(c) for c in got.column(S.CLUSTER_ID).to_pylist()]
-
-
-def _members(store: ClusterStore, clusters: list[str], leaving: np.ndarray) -> pa.Table:
-    """Stored offers of ``clusters`` (without the leaving ones), by offer key."""
-    _registered(store, "_touched", pa.table({S.CLUSTER_ID: pa.array(clusters, pa.string())}))
-    _registered(store, "_leaving", pa.table({"offer_key": pa.array(leaving, pa.int64())}))
-    got = store.sql("""
-        SELECT o.* FROM offers o
-        JOIN _touched t ON t.cluster_id = o.cluster_id
-        WHERE o.offer_key NOT IN (SELECT offer_key FROM _leaving)
-        ORDER BY o.offer_key""")
-    store.con.unregister("_touched")
-    store.con.unregister("_leaving")
-    return got
 
 
 def _stored_edges(store: ClusterStore, keys: np.ndarray) -> pa.Table:
@@ -169,30 +133,37 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
 
         analysed = pipeline.analyse(eng, todo, fitted.gazetteer, given, timer)
         fresh = pipeline.prepare_with(eng, analysed, fitted, given, timer)
-        with timer.step("neighbours"):
+        with timer.step("working set"):
             keys = index_keys(fresh.offers, fresh.arrays.vectors, fresh_keys, fitted, given)
-            touched = sorted(set(_neighbour_clusters(store, keys, leaving)) | set(left_from))
-            stored = _members(store, touched, leaving)
+            whole = int(store.scalar("SELECT count(*) FROM offer_arrays")) < int(store.scalar("SELECT count(*) FROM offers"))
+            ws = working_set(store, keys, leaving, set(left_from), whole=whole)
+            stored = ws.offers
+            touched = ws.touched
         n_stored = stored.num_rows
         stored_keys = stored.column("offer_key").to_numpy(zero_copy_only=False).astype(np.int64)
         stored_ids = np.asarray(stored.column(S.CLUSTER_ID).to_pylist() + [None] * todo.num_rows, dtype=object)
         with timer.step("stored arrays"):
             old_offers = _with_rows(offer_rows(stored), 0)
-            old_arrays = store.arrays_of(stored_keys)
+            old_arrays = None if whole else store.arrays_of(stored_keys)
         if old_arrays is None:   # a store from before stored arrays: encode its offers
             old_encoded = pipeline.prepare_with(eng, old_offers, fitted, given, timer, step="encode stored").arrays
         else:
             old_encoded = arrays_from_table(old_arrays)
+        units = units_of(store, ws, ProfileSource(old_encoded))
         # the batch's offers keep their passthrough columns (stored offers hold theirs in `extra`)
         work = Prepared(pa.concat_tables([old_offers, _with_rows(fresh.offers, n_stored)], promote_options="default"),
                         _concat_arrays([old_encoded, fresh.arrays]))
         all_keys = np.concatenate([stored_keys, fresh_keys])
         scored = eng.edges_from(_edge_columns(_stored_edges(store, stored_keys), stored_keys))
-        labels, edges, stage_stats, refused = pipeline.run_stages(eng, work, fitted, model, config, timer, scored)
+        labels, edges, stage_stats, refused = pipeline.run_stages(eng, work, fitted, model, config, timer, scored, units)
+        # a unit's members not read follow its anchor (they stand for themselves in the id count)
+        weights = np.ones(work.offers.num_rows, dtype=np.int64)
+        for u in ws.units:
+            weights[ws.anchor[u]] += ws.rest[u]
 
         # ids: carried by overlap (a merge keeps the larger id), never-issued ids for new clusters
         final = labels.labels
-        named, merged_into, split_from = carry_ids(final, stored_ids)
+        named, merged_into, split_from = carry_ids(final, stored_ids, weights)
         offer_ids = np.asarray(work.offers.column(S.OFFER_ID).to_pylist(), dtype=object).astype(str)
         order = np.lexsort((offer_ids, final))
         first = np.r_[True, final[order][1:] != final[order][:-1]]
@@ -210,6 +181,9 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
         cluster_of = np.asarray(pc.take(assignments.column(S.CLUSTER_ID),
                                         pc.index_in(work.offers.column(S.OFFER_ID), value_set=assignments.column(S.OFFER_ID))
                                         ).to_pylist(), dtype=object)
+        # a unit's members not read go where its anchor went; its cluster row counts them
+        follow = {u: str(cluster_of[ws.anchor[u]]) for u in ws.units}
+        clusters = _with_unread(clusters, follow, ws)
         merged = [(id_of[g], gone) for g, gone in merged_into]
         splits = [(id_of[g], src) for g, src in split_from]
         live_now = set(clusters.column(S.CLUSTER_ID).to_pylist())
@@ -229,22 +203,67 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
                                   S.MATCH_PROBABILITY: pc.take(assignments.column(S.MATCH_PROBABILITY), pc.index_in(
                                       work.offers.column(S.OFFER_ID).slice(0, n_stored),
                                       value_set=assignments.column(S.OFFER_ID)))})
+        # only the stored rows whose cluster or probability changed are written (a DuckDB
+        # update costs per row, and most rows read keep both)
+        before_p = stored.column(S.MATCH_PROBABILITY).to_numpy(zero_copy_only=False).astype(np.float64)
+        after_p = stored_assign.column(S.MATCH_PROBABILITY).to_numpy(zero_copy_only=False).astype(np.float64)
+        same_p = (before_p == after_p) | (np.isnan(before_p) & np.isnan(after_p))
+        same_c = cluster_of[:n_stored] == stored_ids[:n_stored]
+        stored_assign = stored_assign.filter(pa.array(~(same_p & same_c)))
         counts.update({"assigned": int(todo.num_rows), "joined": len(joined), "created": len(created),
                        "merged": len(merged), "split": len(splits), "working_set": int(work.offers.num_rows), "stages": stage_stats,
                        "refused_merges": refused})
         with timer.step("commit"):
             with store.batch() as con:
+                moves = {u: c for u, c in follow.items() if c != u}
+                if moves:   # before the rows read are placed: they are among the members renamed here
+                    store.con.register("_follow", pa.table({"old": pa.array(list(moves), pa.string()),
+                                                            "new": pa.array(list(moves.values()), pa.string())}))
+                    con.execute("UPDATE offers SET cluster_id = f.new FROM _follow f WHERE offers.cluster_id = f.old")
+                    store.con.unregister("_follow")
                 _apply(store, con, batch, leaving, left_from, by_id, ids, changed, new_rows, stored_assign, touched,
                        clusters, merged, splits, emptied, created, joined, keys, edge_new, read.rejected)
                 store.insert(con, "offer_arrays", arrays_rows(fresh.arrays, fresh_keys))
                 counts["clusters_after"] = int(store.scalar("SELECT count(*) FROM clusters"))
                 counts["seconds"] = round(time.perf_counter() - t0, 3)
+                counts["seconds_by_step"] = {k: round(v, 3) for k, v in timer.seconds.items()}
                 store.insert(con, "batches", batch_row(batch, "ingest", started, counts, new_offers=counts["new_offers"],
                                                        unchanged=counts["unchanged"], changed=counts["changed"],
                                                        clusters_after=counts["clusters_after"]))
                 store.save_seen_ids(con, seen, [i for i, k in zip(todo_ids, new.tolist(), strict=True) if k])
         counts["seconds"] = round(time.perf_counter() - t0, 3)
         return {**counts, "batch": batch}
+
+
+def _with_unread(clusters: pa.Table, follow: dict[str, str], ws: Working) -> pa.Table:
+    """Cluster rows counting the members of units that were not read (size, price range).
+
+    The other columns (representative, uncertainty) come from the members read and the
+    batch's offers; a rebuild recomputes them from every member.
+    """
+    if not follow:
+        return clusters
+    add: dict[str, int] = {}
+    lo: dict[str, float] = {}
+    hi: dict[str, float] = {}
+    for u, c in follow.items():
+        add[c] = add.get(c, 0) + ws.rest[u]
+        a, b = ws.rest_price[u]
+        if a == a:
+            lo[c] = min(lo.get(c, a), a)
+        if b == b:
+            hi[c] = max(hi.get(c, b), b)
+    ids = clusters.column(S.CLUSTER_ID).to_pylist()
+    size = [s + add.get(c, 0) for c, s in zip(ids, clusters.column("size").to_pylist(), strict=True)]
+
+    def ranged(col: str, extra: dict[str, float], pick: Any) -> pa.Array:
+        vals = clusters.column(col).to_pylist()
+        return pa.array([v if c not in extra else (extra[c] if v is None or v != v else pick(v, extra[c]))
+                         for c, v in zip(ids, vals, strict=True)], pa.float64())
+
+    out = clusters.set_column(clusters.column_names.index("size"), "size", pa.array(size, pa.int64()))
+    out = out.set_column(out.column_names.index("price_min"), "price_min", ranged("price_min", lo, min))
+    return out.set_column(out.column_names.index("price_max"), "price_max", ranged("price_max", hi, max))
 
 
 def _apply(store: ClusterStore, con: Any, batch: int, leaving: np.ndarray, left_from: dict[str, int],
@@ -280,18 +299,13 @@ def _apply(store: ClusterStore, con: Any, batch: int, leaving: np.ndarray, left_
     if created:
         store.insert(con, "cluster_ids", rows(cluster_id=created, state=["live"], created_batch=[batch]))
         store.insert(con, "lineage", rows(batch_id=[batch], kind=["create"], cluster_id=created))
-    for keep, lost in merged:
-        con.execute("UPDATE cluster_ids SET state = 'merged', resolved_to = ?, ended_batch = ? WHERE cluster_id = ?",
-                    [keep, batch, lost])
-        con.execute("UPDATE cluster_ids SET resolved_to = ? WHERE resolved_to = ?", [keep, lost])
+    ended(store, con, batch, merged, emptied)
     if merged:
         store.insert(con, "lineage", rows(batch_id=[batch], kind=["merge"], cluster_id=[k for k, _ in merged],
                                           other_id=[g for _, g in merged]))
     if splits:
         store.insert(con, "lineage", rows(batch_id=[batch], kind=["split"], cluster_id=[k for k, _ in splits],
                                           other_id=[g for _, g in splits]))
-    for cid in emptied:
-        con.execute("UPDATE cluster_ids SET state = 'empty', ended_batch = ? WHERE cluster_id = ?", [batch, cid])
     if joined:
         store.insert(con, "lineage", rows(batch_id=[batch], kind=["join"], cluster_id=[c for c, _ in joined],
                                           offer_id=[o for _, o in joined]))

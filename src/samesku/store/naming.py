@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,8 @@ def fresh_ids(min_offer_ids: Iterable[str], issued: Callable[[list[str]], set[st
     return out
 
 
-def carry_ids(groups: np.ndarray, stored_ids: np.ndarray) -> tuple[dict[int, str], list[tuple[int, str]], list[tuple[int, str]]]:
+def carry_ids(groups: np.ndarray, stored_ids: np.ndarray, weights: np.ndarray | None = None,
+              ) -> tuple[dict[int, str], list[tuple[int, str]], list[tuple[int, str]]]:
     """Stored cluster ids carried to new groups by overlap.
 
     Pairs (group, stored id) are taken by their number of shared offers, largest first
@@ -46,14 +48,17 @@ def carry_ids(groups: np.ndarray, stored_ids: np.ndarray) -> tuple[dict[int, str
     Args:
         groups: final cluster label per row.
         stored_ids: the stored cluster id per row (None for offers of this batch).
+        weights: offers each row stands for (default 1; a stored cluster read through a few
+            members counts its other members on the member they follow).
 
     Returns:
         (group -> carried id, [(group, id merged into it)], [(group, id it split from)]).
     """
     overlap: dict[tuple[int, str], int] = {}
-    for g, cid in zip(groups.tolist(), stored_ids.tolist(), strict=True):
+    w = [1] * len(groups) if weights is None else weights.tolist()
+    for g, cid, k in zip(groups.tolist(), stored_ids.tolist(), w, strict=True):
         if cid is not None:
-            overlap[(int(g), str(cid))] = overlap.get((int(g), str(cid)), 0) + 1
+            overlap[(int(g), str(cid))] = overlap.get((int(g), str(cid)), 0) + int(k)
     ranked = sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0]))
     named: dict[int, str] = {}
     used: set[str] = set()
@@ -72,3 +77,28 @@ def carry_ids(groups: np.ndarray, stored_ids: np.ndarray) -> tuple[dict[int, str
             split_done.add(g)
             split.append((g, cid))
     return named, merged, split
+
+
+def ended(store: Any, con: Any, batch: int, merged: list[tuple[str, str]], emptied: list[str]) -> None:
+    """Mark ids that ended in ``batch`` in the registry (one statement each, whatever their number):
+    merged-away ids resolve to the id they merged into (and so do ids that resolved to them);
+    emptied ids are ``empty``."""
+    import pyarrow as pa
+
+    if merged:
+        name = "_merged_ids"
+        store.con.register(name, pa.table({"lost": pa.array([g for _, g in merged], pa.string()),
+                                           "keep": pa.array([k for k, _ in merged], pa.string())}))
+        try:
+            con.execute(f"UPDATE cluster_ids SET resolved_to = m.keep FROM {name} m WHERE cluster_ids.resolved_to = m.lost")
+            con.execute(f"UPDATE cluster_ids SET state = 'merged', resolved_to = m.keep, ended_batch = ? "
+                        f"FROM {name} m WHERE cluster_ids.cluster_id = m.lost", [batch])
+        finally:
+            store.con.unregister(name)
+    if emptied:
+        store.con.register("_emptied_ids", pa.table({"cluster_id": pa.array(emptied, pa.string())}))
+        try:
+            con.execute("UPDATE cluster_ids SET state = 'empty', ended_batch = ? "
+                        "WHERE cluster_id IN (SELECT cluster_id FROM _emptied_ids)", [batch])
+        finally:
+            store.con.unregister("_emptied_ids")

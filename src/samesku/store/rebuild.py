@@ -23,7 +23,7 @@ from samesku.config import Config
 from samesku.errors import StoreError
 from samesku.result import RunResult
 from samesku.store.create import batch_row, rejected_rows, run_rows
-from samesku.store.naming import carry_ids, fresh_ids
+from samesku.store.naming import carry_ids, ended, fresh_ids
 from samesku.store.store import ClusterStore
 
 _REPLACED = ("offers", "offer_arrays", "keys", "edges", "clusters")
@@ -125,18 +125,10 @@ def _record(store: ClusterStore, con: Any, batch: int, merged: list[tuple[str, s
                                                    "state": pa.array(["live"] * len(created), pa.string()),
                                                    "created_batch": pa.array(np.full(len(created), batch, np.int64))}))
         store.insert(con, "lineage", rows("create", created))
-    for keep, lost in merged:
-        con.execute("UPDATE cluster_ids SET state = 'merged', resolved_to = ?, ended_batch = ? WHERE cluster_id = ?",
-                    [keep, batch, lost])
-        con.execute("UPDATE cluster_ids SET resolved_to = ? WHERE resolved_to = ?", [keep, lost])
+    ended(store, con, batch, merged, emptied)
     if merged:
         store.insert(con, "lineage", rows("merge", [k for k, _ in merged], [g for _, g in merged]))
     if splits:
         store.insert(con, "lineage", rows("split", [k for k, _ in splits], [g for _, g in splits]))
-    if emptied:
-        store.con.register("_emptied", pa.table({S.CLUSTER_ID: pa.array(emptied, pa.string())}))
-        con.execute("UPDATE cluster_ids SET state = 'empty', ended_batch = ? "
-                    "WHERE cluster_id IN (SELECT cluster_id FROM _emptied)", [batch])
-        store.con.unregister("_emptied")
     if left:
         store.insert(con, "lineage", rows("leave", [old_cluster[o] for o in left], offers=left))

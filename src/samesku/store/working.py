@@ -1,0 +1,153 @@
+"""An ingest's working set: the stored offers a batch is clustered with, bounded per cluster.
+
+A batch's offers look their blocking keys up in the keys index; every stored cluster
+holding an offer with a shared key is *touched* (at most ``MAX_CLUSTERS_PER_KEY`` per key,
+the largest first). A small touched cluster (at most ``MEMBERS_PER_CLUSTER`` offers) comes
+in whole and is clustered again with the batch: it may split or merge as in a batch run.
+A larger one comes in through a few members — those sharing the most keys with the batch,
+and its representative — linked to each other first (:class:`~samesku.merge.union.Units`),
+the first of them carrying the profile of the whole cluster, so the merge's cannot-link and
+seller checks see every member. Its other members follow it (they join whatever it joins)
+without being read: the work of an ingest grows with the batch, not with the store.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from samesku import schema as S
+from samesku.match.arrays import PROFILE_COLUMNS
+from samesku.merge.profiles import Profile, ProfileSource
+from samesku.merge.union import Units
+from samesku.store.store import ClusterStore
+
+#: stored clusters one key brings into the working set (bounded work per new offer)
+MAX_CLUSTERS_PER_KEY = 32
+#: members of one stored cluster read into the working set; a cluster this small comes in whole
+MEMBERS_PER_CLUSTER = 8
+
+
+@dataclass
+class Working:
+    """The stored part of a working set."""
+
+    offers: pa.Table          # stored offers read (``offers`` rows), by cluster, then offer key
+    touched: list[str]        # every touched cluster
+    units: list[str]          # touched clusters that came in through some members
+    anchor: dict[str, int]    # unit -> row in ``offers`` of the member carrying its profile
+    rest: dict[str, int]      # unit -> members not read (they follow the unit)
+    rest_price: dict[str, tuple[float, float]]   # unit -> price range of those members
+
+
+def _temp(store: ClusterStore, stem: str, table: pa.Table) -> str:
+    name = f"_{stem}_{os.getpid()}"
+    store.con.register(name, table)
+    return name
+
+
+def working_set(store: ClusterStore, keys: pa.Table, leaving: np.ndarray, also: set[str],
+                members_per_cluster: int = MEMBERS_PER_CLUSTER, whole: bool = False) -> Working:
+    """Touched clusters and the stored offers to read of each (``also``: clusters touched anyway,
+    those the batch's changed offers leave; ``whole``: read every member, as a store without
+    stored arrays needs). Leaves the temporary table ``_members`` (every live member of the
+    touched clusters) on the store's connection for :func:`units_of`."""
+    cap = 10**9 if whole else int(members_per_cluster)
+    q = _temp(store, "batch_keys", keys.select(["family", "key"]))
+    gone = _temp(store, "leaving", pa.table({"offer_key": pa.array(leaving, pa.int64())}))
+    extra = _temp(store, "also", pa.table({S.CLUSTER_ID: pa.array(sorted(also), pa.string())}))
+    try:
+        store.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _hits AS
+            SELECT k.offer_key, o.cluster_id, q.family, q.key
+            FROM (SELECT DISTINCT family, key FROM {q}) q
+            JOIN keys k ON k.family = q.family AND k.key = q.key
+            JOIN offers o ON o.offer_key = k.offer_key
+            WHERE o.offer_key NOT IN (SELECT offer_key FROM {gone})""")
+        store.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _touched AS
+            WITH per_key AS (SELECT DISTINCT family, key, cluster_id FROM _hits),
+            ranked AS (
+                SELECT p.cluster_id, row_number() OVER (PARTITION BY p.family, p.key
+                                                        ORDER BY c.size DESC, p.cluster_id) AS r
+                FROM per_key p JOIN clusters c ON c.cluster_id = p.cluster_id)
+            SELECT DISTINCT cluster_id FROM ranked WHERE r <= {MAX_CLUSTERS_PER_KEY}
+            UNION SELECT cluster_id FROM {extra}""")
+        store.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _members AS
+            SELECT o.offer_key, o.cluster_id, o.offer_id, o.price,
+                   count(*) OVER (PARTITION BY o.cluster_id) AS live
+            FROM offers o JOIN _touched t ON t.cluster_id = o.cluster_id
+            WHERE o.offer_key NOT IN (SELECT offer_key FROM {gone})""")
+        # the members read: all of a small cluster; of a larger one its representative, then
+        # the members sharing the most keys with the batch
+        store.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _read AS
+            SELECT offer_key, cluster_id, pick FROM (
+                SELECT m.offer_key, m.cluster_id, m.live,
+                       row_number() OVER (PARTITION BY m.cluster_id ORDER BY
+                           (c.representative_offer_id = m.offer_id) DESC, coalesce(h.hits, 0) DESC, m.offer_key) AS pick
+                FROM _members m JOIN clusters c ON c.cluster_id = m.cluster_id
+                LEFT JOIN (SELECT offer_key, count(*) AS hits FROM _hits GROUP BY offer_key) h
+                       ON h.offer_key = m.offer_key)
+            WHERE live <= {cap} OR pick <= {cap}""")
+        offers = store.sql("SELECT o.* FROM offers o JOIN _read r ON r.offer_key = o.offer_key "
+                           "ORDER BY o.cluster_id, r.pick")
+        rest = store.sql("""
+            SELECT m.cluster_id, count(*) AS n, min(m.price) AS lo, max(m.price) AS hi FROM _members m
+            WHERE m.offer_key NOT IN (SELECT offer_key FROM _read)
+            GROUP BY m.cluster_id ORDER BY m.cluster_id""")
+        touched = [str(c) for c in store.sql("SELECT cluster_id FROM _touched ORDER BY cluster_id")
+                   .column(S.CLUSTER_ID).to_pylist()]
+    finally:
+        for name in (q, gone, extra):
+            store.con.unregister(name)
+    units = [str(c) for c in rest.column(S.CLUSTER_ID).to_pylist()]
+    first: dict[str, int] = {}
+    for i, c in enumerate(offers.column(S.CLUSTER_ID).to_pylist()):
+        first.setdefault(str(c), i)
+    rows = rest.to_pylist()
+    nan = float("nan")
+    return Working(offers=offers, touched=touched, units=units, anchor={u: first[u] for u in units},
+                   rest={r[S.CLUSTER_ID]: int(r["n"]) for r in rows},
+                   rest_price={r[S.CLUSTER_ID]: (nan if r["lo"] is None else float(r["lo"]),
+                                                 nan if r["hi"] is None else float(r["hi"])) for r in rows})
+
+
+def units_of(store: ClusterStore, working: Working, own: ProfileSource) -> Units:
+    """The units' member links, and on each unit's anchor the profile of its cluster.
+
+    ``own`` holds the profile values of the working set's stored rows (row i = row i of
+    ``working.offers``). An anchor's profile is its own absorbed with those of the members
+    not read; the members read bring their own values (under the hard seller constraint a
+    cluster holds each shop once, so they must not look as if they shared a shop with the
+    rest of their own cluster).
+    """
+    cluster_of = np.asarray(working.offers.column(S.CLUSTER_ID).to_pylist(), dtype=object)
+    a: list[int] = []
+    b: list[int] = []
+    for u in working.units:
+        rows = np.flatnonzero(cluster_of == u)
+        a.extend([working.anchor[u]] * (len(rows) - 1))
+        b.extend(rows[1:].tolist())
+    profiles: dict[int, Profile] = {}
+    if working.units:
+        units = _temp(store, "units", pa.table({S.CLUSTER_ID: pa.array(working.units, pa.string())}))
+        cols = ", ".join(f"a.{c}" for c in PROFILE_COLUMNS)
+        try:
+            t = store.sql(f"""SELECT m.cluster_id, {cols} FROM _members m
+                              JOIN {units} u ON u.cluster_id = m.cluster_id
+                              JOIN offer_arrays a ON a.offer_key = m.offer_key
+                              WHERE m.offer_key NOT IN (SELECT offer_key FROM _read)
+                              ORDER BY m.cluster_id, m.offer_key""")
+        finally:
+            store.con.unregister(units)
+        source = ProfileSource.from_table(t)
+        for u in working.units:
+            profiles[working.anchor[u]] = Profile(own, working.anchor[u])
+        for i, c in enumerate(t.column(S.CLUSTER_ID).to_pylist()):
+            profiles[working.anchor[str(c)]].absorb(Profile(source, i))
+    return Units(a=np.asarray(a, dtype=np.int64), b=np.asarray(b, dtype=np.int64), profiles=profiles)
