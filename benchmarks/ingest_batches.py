@@ -61,7 +61,8 @@ def main() -> None:
 
     def score(ids: list[str], labels: list[str]) -> dict[str, float]:
         m = evaluate_partition(labels, [truth[i] for i in ids])
-        return {"pairwise_f1": round(m["pairwise_f1"], 4), "ami": round(m["ami"], 4)}
+        return {"pairwise_f1": round(m["pairwise_f1"], 4), "ami": round(m["ami"], 4),
+                "pairwise_precision": round(m["pairwise_precision"], 4), "pairwise_recall": round(m["pairwise_recall"], 4)}
 
     t0 = time.perf_counter()
     at_once = cluster(offers, mapping=mapping)

@@ -136,6 +136,22 @@ class SparkConfig:
 
 
 @dataclass(frozen=True)
+class StoreConfig:
+    """How an ingest chooses the stored offers it clusters a batch with (``samesku.store.working``)."""
+
+    # per batch offer, the stored clusters sharing the most keys (and title-vector neighbours) with it
+    clusters_per_offer: int = 32
+    # a touched cluster this small is read whole and may split; a larger one takes part
+    # through this many members and its profile (it can be joined or merged, not split)
+    members_per_cluster: int = 64
+    # nearest stored offers by title vector per batch offer and embedding cell
+    vector_k: int = 8
+    # a key held by more stored offers than this brings no clusters in (embedding cells are
+    # searched by vector instead)
+    max_postings: int = 500
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of a run."""
 
@@ -144,6 +160,7 @@ class Config:
     match: MatchConfig = field(default_factory=MatchConfig)
     merge: MergeConfig = field(default_factory=MergeConfig)
     spark: SparkConfig = field(default_factory=SparkConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
     chunk_rows: int = 100_000      # offers analysed/encoded per chunk (bounds memory)
     workers: int = 0               # processes for analysis and encoding; 0 = one per core, 1 = in-process
     # False drops every extracted attribute (counts, amounts, model codes, GTINs, brands,
@@ -188,6 +205,9 @@ class Config:
             raise ConfigError("match.threshold must be in [0, 1]")
         if not 0 <= self.blocking.phash_max_distance <= 64:
             raise ConfigError("blocking.phash_max_distance must be in [0, 64] (64 keeps every band-mate)")
+        if min(self.store.clusters_per_offer, self.store.members_per_cluster, self.store.vector_k,
+               self.store.max_postings) < 1:
+            raise ConfigError("store.clusters_per_offer, members_per_cluster, vector_k and max_postings must be >= 1")
         return self
 
 

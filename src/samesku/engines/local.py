@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from samesku import schema as S
 from samesku._arrays import in_sorted, unique_int
+from samesku._threads import one_blas_thread
 from samesku.analyse.placeholders import Placeholders, identifier_coherence, mask_placeholders
 from samesku.config import Config
 from samesku.engines.base import Data, Engine, MergeOutput, ReadOutput, StageOutput, Task
@@ -87,6 +88,7 @@ class LocalEngine(Engine):
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        one_blas_thread()   # the worker pool parallelises; see samesku._threads
 
     # --- data in -----------------------------------------------------------------------------
     def read(self, source: Sequence[str | Path] | pa.Table, mapping: dict[str, str] | None, config: Config,

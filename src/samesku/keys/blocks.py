@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from datasketches import frequent_items_error_type, frequent_strings_sketch
 
 from samesku._arrays import RowView, unique_int
+from samesku._threads import one_blas_thread
 
 VectorRows = np.ndarray | RowView   # entity vectors: an array or rows of one by index
 
@@ -87,6 +88,7 @@ def heavy_keys(keys: np.ndarray, max_block: int, lg_max_map_size: int | None = N
 
 def _principal_direction(x: np.ndarray, rng: np.random.Generator, sample: int = 512, iters: int = 6) -> np.ndarray:
     """Top principal direction of the rows of x (power iteration on a sample)."""
+    one_blas_thread()
     if len(x) > sample:
         x = x[rng.choice(len(x), sample, replace=False)]
     x = x - x.mean(axis=0)
@@ -213,6 +215,7 @@ def _knn_rows(ids: np.ndarray, v: np.ndarray, g: np.ndarray | None, rows: np.nda
 
 def _masked_knn(ids: np.ndarray, v: np.ndarray, g: np.ndarray | None, rows: np.ndarray, k: int) -> np.ndarray:
     """Exact k nearest neighbours of the block rows ``rows``, self and own group excluded."""
+    one_blas_thread()
     sims = v[rows] @ v.T
     sims[np.arange(len(rows)), rows] = -np.inf
     if g is not None:

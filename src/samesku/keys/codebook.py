@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from samesku._threads import one_blas_thread
+
 #: sample vectors per cell the k-means is fitted on (FAISS warns below ~39)
 SAMPLE_PER_CELL = 40
 PROBES = 2
@@ -75,6 +77,7 @@ def _kmeans(x: np.ndarray, n_cells: int, seed: int) -> np.ndarray:
 
 def _nearest(x: np.ndarray, centroids: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     """(indices, cosines) of each row's ``p`` nearest centroids, nearest first (ties: lower index)."""
+    one_blas_thread()
     # float64: a float32 GEMM rounds differently for different batch sizes, and a cell
     # decided by the last bit would differ between engines that batch differently
     sims = np.asarray(x, dtype=np.float64) @ centroids.T.astype(np.float64)

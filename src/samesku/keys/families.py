@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from samesku import schema as S
 from samesku._arrays import hex64, unique_int
+from samesku._threads import one_blas_thread
 from samesku.analyse.codes import is_code_token, spec_pattern, spec_words
 from samesku.analyse.placeholders import Placeholders
 from samesku.config import BlockingConfig
@@ -267,6 +268,7 @@ def category_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, **_: obj
 
 def sighash_keys(offers: pa.Table, vectors: np.ndarray, max_keys: int, bits: int = 16, seed: int = 0, **_: object) -> KeyRows:
     """The talk's quantised embedding hash: sign bits of a fixed random rotation."""
+    one_blas_thread()
     rng = np.random.default_rng(seed + 7919)
     planes = rng.standard_normal((vectors.shape[1], bits))
     signs = (vectors.astype(np.float64) @ planes) > 0   # float64: the same bits in any batch

@@ -1,16 +1,16 @@
 """The daily ingest: a batch of offers joins a store's clusters, with the store's fitted state and model.
 
-The same steps as a batch run (:func:`samesku.pipeline.run_stages`), on a working set: the
-batch's new (and changed) offers, and every stored member of the clusters they may join —
-those holding an offer that shares a blocking key with one of them (the keys index; at
-most ``MAX_CLUSTERS_PER_KEY`` clusters per key, the largest first). The working set is
-clustered again with the store's edges among it as pairs already scored (they are not
-scored again), so an offer joins a cluster, starts one, or bridges two, and the evidence
-of the new offers may also split a stored cluster, as clustering everything at once
-would. (Continuing from the stored clusters by merging only lost clearly over ten batches:
-an offer placed early never moved when its product's other offers came; see
-``benchmarks/README.md``.)
-Nothing is fitted: offers are analysed, encoded and scored with the store's state.
+The same steps as a batch run (:func:`samesku.pipeline.run_stages`), on a working set
+(:mod:`samesku.store.working`): the batch's new (and changed) offers and the stored
+clusters they may join — per batch offer those sharing the most keys and title-vector
+neighbours with it. A small touched cluster comes in whole, with the store's edges among
+it as pairs already scored, and is clustered again: an offer joins a cluster, starts one
+or bridges two, and the new evidence may also split it, as clustering everything at once
+would. A larger one takes part through a few members carrying its whole profile (joined
+or merged, not split); its other members follow it unread. (Continuing from the stored
+clusters by merging only, every cluster a unit, lost clearly over ten batches; see
+``benchmarks/README.md``.) Nothing is fitted: offers are analysed, encoded and scored
+with the store's state.
 
 Ids stay (:func:`samesku.store.naming.carry_ids`): a cluster keeps its id while it exists;
 in a merge the larger stored cluster's id survives and the other resolves to it
@@ -136,7 +136,8 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
         with timer.step("working set"):
             keys = index_keys(fresh.offers, fresh.arrays.vectors, fresh_keys, fitted, given)
             whole = int(store.scalar("SELECT count(*) FROM offer_arrays")) < int(store.scalar("SELECT count(*) FROM offers"))
-            ws = working_set(store, keys, leaving, set(left_from), whole=whole)
+            ws = working_set(store, keys, leaving, set(left_from), fresh.arrays.vectors, fresh_keys, given.store,
+                             whole=whole)
             stored = ws.offers
             touched = ws.touched
         n_stored = stored.num_rows

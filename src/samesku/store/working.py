@@ -1,8 +1,9 @@
 """An ingest's working set: the stored offers a batch is clustered with, bounded per cluster.
 
-A batch's offers look their blocking keys up in the keys index; every stored cluster
-holding an offer with a shared key is *touched* (at most ``MAX_CLUSTERS_PER_KEY`` per key,
-the largest first). A small touched cluster (at most ``MEMBERS_PER_CLUSTER`` offers) comes
+A batch's offers look their blocking keys up in the keys index, and their title vectors
+up among the stored offers of their embedding cells; per batch offer, the
+``store.clusters_per_offer`` stored clusters sharing the most keys and neighbours with it
+are *touched*. A small touched cluster (at most ``store.members_per_cluster`` offers) comes
 in whole and is clustered again with the batch: it may split or merge as in a batch run.
 A larger one comes in through a few members — those sharing the most keys with the batch,
 and its representative — linked to each other first (:class:`~samesku.merge.union.Units`),
@@ -18,17 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from samesku import schema as S
-from samesku.match.arrays import PROFILE_COLUMNS
+from samesku._threads import one_blas_thread
+from samesku.config import StoreConfig
+from samesku.match.arrays import PROFILE_COLUMNS, matrix_from_binary
 from samesku.merge.profiles import Profile, ProfileSource
 from samesku.merge.union import Units
 from samesku.store.store import ClusterStore
-
-#: stored clusters one key brings into the working set (bounded work per new offer)
-MAX_CLUSTERS_PER_KEY = 32
-#: members of one stored cluster read into the working set; a cluster this small comes in whole
-MEMBERS_PER_CLUSTER = 8
 
 
 @dataclass
@@ -49,32 +48,98 @@ def _temp(store: ClusterStore, stem: str, table: pa.Table) -> str:
     return name
 
 
+def _vector_neighbours(store: ClusterStore, keys: pa.Table, vectors: np.ndarray, batch_keys: np.ndarray,
+                       gone: str, vector_k: int) -> pa.Table:
+    """(batch offer, stored offer) for each batch offer's ``vector_k`` nearest stored offers by
+    title vector among those sharing one of its embedding cells (the ``embedding`` keys)."""
+    one_blas_thread()
+    emb = keys.filter(pc.equal(keys.column("family"), "embedding"))
+    empty = pa.table({"batch_key": pa.array([], pa.int64()), "offer_key": pa.array([], pa.int64())})
+    if emb.num_rows == 0:
+        return empty
+    cells = _temp(store, "cells", pa.table({"key": pc.unique(emb.column("key"))}))
+    try:
+        stored = store.sql(f"""SELECT k.key, k.offer_key, a.m_vectors FROM keys k
+                               JOIN {cells} c ON c.key = k.key AND k.family = 'embedding'
+                               JOIN offer_arrays a ON a.offer_key = k.offer_key
+                               WHERE k.offer_key NOT IN (SELECT offer_key FROM {gone})
+                               ORDER BY k.key, k.offer_key""")
+    finally:
+        store.con.unregister(cells)
+    if stored.num_rows == 0:
+        return empty
+    svec = matrix_from_binary(stored.column("m_vectors"), np.dtype(np.float32))
+    skey = stored.column("offer_key").to_numpy()
+    s_cell = stored.column("key").to_numpy(zero_copy_only=False).astype(object)
+    row_of = {int(k): i for i, k in enumerate(batch_keys.tolist())}
+    b_cell = emb.column("key").to_numpy(zero_copy_only=False).astype(object)
+    b_rows = np.asarray([row_of[int(k)] for k in emb.column("offer_key").to_pylist()], dtype=np.int64)
+    s_order, b_order = np.argsort(s_cell, kind="stable"), np.argsort(b_cell, kind="stable")
+    s_cells, s_start = np.unique(s_cell[s_order], return_index=True)
+    s_bounds = dict(zip(s_cells.tolist(), zip(s_start.tolist(), [*s_start[1:].tolist(), len(s_order)], strict=True),
+                        strict=True))
+    out_b, out_s = [], []
+    b_sorted = b_cell[b_order]
+    b_cells, b_start = np.unique(b_sorted, return_index=True)
+    for cell, lo, hi in zip(b_cells.tolist(), b_start.tolist(), [*b_start[1:].tolist(), len(b_order)], strict=True):
+        if cell not in s_bounds:
+            continue
+        slo, shi = s_bounds[cell]
+        srows = s_order[slo:shi]
+        brows = b_rows[b_order[lo:hi]]
+        sim = vectors[brows] @ svec[srows].T
+        k = min(vector_k, len(srows))
+        top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
+        out_b.append(np.repeat(batch_keys[brows], k))
+        out_s.append(skey[srows][top].ravel())
+    if not out_b:
+        return empty
+    return pa.table({"batch_key": pa.array(np.concatenate(out_b), pa.int64()),
+                     "offer_key": pa.array(np.concatenate(out_s), pa.int64())})
+
+
 def working_set(store: ClusterStore, keys: pa.Table, leaving: np.ndarray, also: set[str],
-                members_per_cluster: int = MEMBERS_PER_CLUSTER, whole: bool = False) -> Working:
+                vectors: np.ndarray, batch_keys: np.ndarray, config: StoreConfig, whole: bool = False) -> Working:
     """Touched clusters and the stored offers to read of each (``also``: clusters touched anyway,
-    those the batch's changed offers leave; ``whole``: read every member, as a store without
-    stored arrays needs). Leaves the temporary table ``_members`` (every live member of the
+    those the batch's changed offers leave; ``vectors``: the batch's title vectors, row i for
+    offer key ``batch_keys[i]``; ``whole``: read every member, as a store without stored
+    arrays needs). Leaves the temporary table ``_members`` (every live member of the
     touched clusters) on the store's connection for :func:`units_of`."""
-    cap = 10**9 if whole else int(members_per_cluster)
-    q = _temp(store, "batch_keys", keys.select(["family", "key"]))
+    cap = 10**9 if whole else int(config.members_per_cluster)
+    q = _temp(store, "batch_keys", keys.select(["family", "key", "offer_key"]))
     gone = _temp(store, "leaving", pa.table({"offer_key": pa.array(leaving, pa.int64())}))
     extra = _temp(store, "also", pa.table({S.CLUSTER_ID: pa.array(sorted(also), pa.string())}))
     try:
+        # (batch offer, stored offer) per shared key; a key held by more than max_postings
+        # stored offers says little about any one of them and is left out (bounded work); an
+        # embedding cell is that coarse by design: its members are ranked by title vector
+        near = _temp(store, "near", _vector_neighbours(store, keys, vectors, batch_keys, gone, config.vector_k) if not whole
+                     else pa.table({"batch_key": pa.array([], pa.int64()), "offer_key": pa.array([], pa.int64())}))
         store.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _hits AS
-            SELECT k.offer_key, o.cluster_id, q.family, q.key
-            FROM (SELECT DISTINCT family, key FROM {q}) q
-            JOIN keys k ON k.family = q.family AND k.key = q.key
-            JOIN offers o ON o.offer_key = k.offer_key
+            WITH postings AS (
+                SELECT k.family, k.key, k.offer_key FROM keys k
+                JOIN (SELECT DISTINCT family, key FROM {q} WHERE family <> 'embedding') q
+                  ON k.family = q.family AND k.key = q.key
+                QUALIFY count(*) OVER (PARTITION BY k.family, k.key) <= {int(config.max_postings)}),
+            shared AS (
+                SELECT b.offer_key AS batch_key, p.offer_key, b.family || ':' || b.key AS via FROM {q} b
+                JOIN postings p ON p.family = b.family AND p.key = b.key
+                UNION ALL SELECT batch_key, offer_key, 'vector' AS via FROM {near})
+            SELECT s.batch_key, s.offer_key, s.via, o.cluster_id
+            FROM shared s JOIN offers o ON o.offer_key = s.offer_key
             WHERE o.offer_key NOT IN (SELECT offer_key FROM {gone})""")
+        store.con.unregister(near)
+        # per batch offer, the stored clusters sharing the most keys with it
         store.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _touched AS
-            WITH per_key AS (SELECT DISTINCT family, key, cluster_id FROM _hits),
+            WITH per_offer AS (
+                SELECT batch_key, cluster_id, count(DISTINCT via) AS shared FROM _hits GROUP BY ALL),
             ranked AS (
-                SELECT p.cluster_id, row_number() OVER (PARTITION BY p.family, p.key
-                                                        ORDER BY c.size DESC, p.cluster_id) AS r
-                FROM per_key p JOIN clusters c ON c.cluster_id = p.cluster_id)
-            SELECT DISTINCT cluster_id FROM ranked WHERE r <= {MAX_CLUSTERS_PER_KEY}
+                SELECT p.cluster_id, row_number() OVER (PARTITION BY p.batch_key
+                                                        ORDER BY p.shared DESC, c.size DESC, p.cluster_id) AS r
+                FROM per_offer p JOIN clusters c ON c.cluster_id = p.cluster_id)
+            SELECT DISTINCT cluster_id FROM ranked WHERE r <= {int(config.clusters_per_offer)}
             UNION SELECT cluster_id FROM {extra}""")
         store.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _members AS
