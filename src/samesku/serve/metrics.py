@@ -42,8 +42,8 @@ class Metrics:
         for (method, route), h in sorted(hist.items()):
             labels = f'method="{_esc(method)}",route="{_esc(route)}"'
             running = 0.0
-            for bound, n in zip(BUCKETS, h, strict=False):
-                running += n
+            for bound, in_bucket in zip(BUCKETS, h, strict=False):
+                running += in_bucket
                 lines.append(f'samesku_request_seconds_bucket{{{labels},le="{bound}"}} {int(running)}')
             running += h[len(BUCKETS)]
             lines.append(f'samesku_request_seconds_bucket{{{labels},le="+Inf"}} {int(running)}')
