@@ -151,6 +151,28 @@ def test_the_review_page_and_its_script_are_served_without_external_resources(cl
     assert client.get("/static/other.js").status_code == 404
 
 
-def test_match_is_refused_as_not_implemented_yet(client):
-    got = client.post("/match", json=[{"offer_id": "x", "title": "y"}], headers=AUTH)
-    assert got.status_code == 501 and "not implemented" in got.json()["detail"]
+def test_match_finds_the_cluster_of_a_copy_of_a_stored_offer_explains_it_and_stores_nothing(client):
+    row = catalog().slice(0, 1).drop_columns(["truth"]).to_pylist()[0]
+    home = client.get(f"/offers/{row['offer_id']}").json()["cluster_id"]
+    before = client.get("/health").json()
+    query = {**row, "offer_id": "copy-1", "seller": "a_new_shop"}
+    got = client.post("/match", json=query, params={"k": 3}, headers=AUTH)
+    assert got.status_code == 200, got.text
+    (m,) = got.json()["matches"]
+    assert m["offer_id"] == "copy-1" and m["clusters"][0]["cluster_id"] == home
+    assert m["decision"] in ("join", "bridge") and m["clusters"][0]["probability"] >= m["threshold"]
+    assert len(m["clusters"]) <= 3 and [c["probability"] for c in m["clusters"]] == sorted(
+        (c["probability"] for c in m["clusters"]), reverse=True)
+    assert m["best"]["cluster_id"] == home and len(m["best"]["contributions"]) > 0
+    assert client.get("/health").json() == before
+    assert client.get("/offers/copy-1").status_code == 404
+
+
+def test_match_takes_a_batch_says_start_for_a_stranger_and_lists_rejected_rows(client):
+    got = client.post("/match", json=[{"offer_id": "z1", "title": "Garden hose reel 30 m with spray nozzle"},
+                                      {"offer_id": "z2", "title": "   "}], headers=AUTH).json()
+    assert [m["offer_id"] for m in got["matches"]] == ["z1"]
+    assert got["rejected"] == [{"offer_id": "z2", "reason": "empty_title"}]
+    assert got["matches"][0]["decision"] == "start"
+    assert client.post("/match", json=[{"offer_id": str(i), "title": "t"} for i in range(1001)],
+                       headers=AUTH).status_code == 422

@@ -345,10 +345,23 @@ def create_app(store_path: str | Path, *, token: str | None = None, token_env: s
         actor = (body or ActionIn()).actor
         return with_store(lambda s: R.undo(s, action_id, actor))
 
-    @app.post("/match", tags=["match"], status_code=501)
-    def post_match() -> JSONResponse:
-        """Not implemented yet: top-k clusters with probability for offers, read-only (issue 32)."""
-        return JSONResponse({"detail": "POST /match is not implemented yet"}, status_code=501)
+    matcher: dict[str, Any] = {}
+
+    @app.post("/match", tags=["match"])
+    def post_match(offers: Annotated[OfferIn | list[OfferIn], Body()],
+                   k: Annotated[int, Query(ge=1, le=50, description="clusters per offer")] = 5) -> dict[str, Any]:
+        """Which stored clusters do these offers (one, or a list of up to 1,000) belong to? Per offer the
+        top-k clusters with probability, the best pair's explanation and whether it would join, start or
+        bridge clusters. Read-only: nothing is stored."""
+        from samesku.serve.match import Matcher
+
+        batch = offers if isinstance(offers, list) else [offers]
+        if not 1 <= len(batch) <= MAX_BATCH:
+            raise HTTPException(422, f"send 1 to {MAX_BATCH} offers")
+        with handle.use() as store:
+            if "m" not in matcher:     # the fitted state and model load once (nothing is fitted again)
+                matcher["m"] = Matcher(store)
+            return _clean(matcher["m"].match(store, offers_table(batch), k=k))
 
     return app
 
