@@ -289,7 +289,8 @@ def split(store: ClusterStore, cluster_id: str, offer_ids: Sequence[str], actor:
         if strangers:
             raise ReviewError(f"not members of cluster {cluster_id}: {', '.join(strangers[:5])}"
                               + (f" and {len(strangers) - 5} more" if len(strangers) > 5 else ""))
-        staying = [m for m in members if m not in set(chosen)]
+        moving = set(chosen)
+        staying = [m for m in members if m not in moving]
         if not staying:
             raise ReviewError(f"split would move every member of {cluster_id}: leave at least one")
 
