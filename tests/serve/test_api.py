@@ -149,6 +149,7 @@ def test_the_review_page_and_its_script_are_served_without_external_resources(cl
     assert "sessionStorage" in script and "Bearer" in script
     assert "http://" not in page.text + script and "https://" not in page.text + script
     assert client.get("/static/other.js").status_code == 404
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
 
 
 def test_match_finds_the_cluster_of_a_copy_of_a_stored_offer_explains_it_and_stores_nothing(client):

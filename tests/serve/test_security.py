@@ -139,7 +139,8 @@ def test_a_symlink_out_of_the_image_root_is_refused_and_one_inside_is_served(tmp
     with TestClient(create_app(store_path, token=TOKEN, image_root=root)) as client:
         assert client.get("/images/escape.png").status_code == 403
         assert client.get("/images/updir/secret.txt").status_code == 403
-        assert client.get("/images/alias.png").content == b"\x89PNG inside"
+        served = client.get("/images/alias.png")
+        assert served.content == b"\x89PNG inside" and served.headers["x-content-type-options"] == "nosniff"
         assert client.get("/images/sub/a.png").status_code == 200
         assert client.get("/images/sub/missing.png").status_code == 404
 

@@ -41,6 +41,11 @@ MAX_BATCH = 1000
 #: members ``GET /clusters/{id}`` lists by default (a cluster may hold thousands)
 MEMBER_LIMIT = 200
 
+#: the review page loads nothing from elsewhere and cannot be framed; an image (an SVG, say) runs nothing
+PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self'; frame-ancestors 'none'",
+                "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+IMAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; sandbox", "X-Content-Type-Options": "nosniff"}
+
 #: the analysed fields of an offer that the API and the review page show
 OFFER_COLUMNS = ("offer_id", "cluster_id", "match_probability", "title", "title_clean", "brand", "brand_norm",
                  "category", "price", "currency", "seller", "gtin", "model", "image", "count", "amount", "unit",
@@ -299,7 +304,7 @@ def create_app(store_path: str | Path, *, token: str | None = None, token_env: s
         if root is None:
             raise HTTPException(404, "no image root configured (samesku serve --image-root DIR)")
         try:
-            return FileResponse(safe_image_path(root, path))
+            return FileResponse(safe_image_path(root, path), headers=IMAGE_HEADERS)
         except ImageRefused as exc:
             raise HTTPException(403, f"refused: {exc}") from exc
         except FileNotFoundError as exc:
@@ -307,14 +312,14 @@ def create_app(store_path: str | Path, *, token: str | None = None, token_env: s
 
     @app.get("/review", tags=["review"], response_class=FileResponse, include_in_schema=False)
     def review_page() -> FileResponse:
-        return FileResponse(_static("review.html"), media_type="text/html; charset=utf-8")
+        return FileResponse(_static("review.html"), media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> FileResponse:
         if name not in {"review.js", "review.css"}:
             raise HTTPException(404, f"no static file {name}")
         media = "text/javascript" if name.endswith(".js") else "text/css"
-        return FileResponse(_static(name), media_type=f"{media}; charset=utf-8")
+        return FileResponse(_static(name), media_type=f"{media}; charset=utf-8", headers=PAGE_HEADERS)
 
     # --- writes (the Guard middleware checks the token and the body size first) ---------------
     @app.post("/offers", tags=["offers"])
@@ -361,7 +366,8 @@ def create_app(store_path: str | Path, *, token: str | None = None, token_env: s
         with handle.use() as store:
             if "m" not in matcher:     # the fitted state and model load once (nothing is fitted again)
                 matcher["m"] = Matcher(store)
-            return _clean(matcher["m"].match(store, offers_table(batch), k=k))
+        # the store's lock is taken only for the look-ups: analysing and scoring run outside it
+        return _clean(matcher["m"].match(handle.use, offers_table(batch), k=k))
 
     return app
 

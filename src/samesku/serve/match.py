@@ -16,6 +16,8 @@ so this is correct but not fast.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
@@ -59,9 +61,11 @@ class Matcher:
         timer = self.eng.timer(None)
         return pipeline.prepare_with(self.eng, _with_rows(analysed, start), self.fitted, self.given, timer)
 
-    def match(self, store: ClusterStore, offers: pa.Table, k: int = 5, top_features: int = 8) -> dict[str, Any]:
+    def match(self, use: Callable[[], AbstractContextManager[ClusterStore]], offers: pa.Table, k: int = 5,
+              top_features: int = 8) -> dict[str, Any]:
         """Per valid offer the top-k clusters with probability, the best pair's explanation and the decision;
-        the rejected rows with their reason."""
+        the rejected rows with their reason. ``use()`` gives the store (the service's lock): it is held only
+        for the two look-ups, so analysing, encoding and scoring of concurrent requests overlap."""
         timer = self.eng.timer(None)
         read = self.eng.read(offers, None, self.given)
         rejected = [{"offer_id": r[S.OFFER_ID], "reason": r[S.REASON]}
@@ -72,36 +76,10 @@ class Matcher:
         fresh = self._prepare(analysed, 0)
         n = fresh.offers.num_rows
         keys = index_keys(fresh.offers, fresh.arrays.vectors, np.arange(n, dtype=np.int64), self.fitted, self.given)
-        store.con.register("_match_keys", keys)
-        try:
-            cands = store.sql(f"""
-                WITH hits AS (
-                    SELECT DISTINCT q.offer_key AS q, q.family, q.key, o.cluster_id
-                    FROM _match_keys q JOIN keys k ON k.family = q.family AND k.key = q.key
-                    JOIN offers o ON o.offer_key = k.offer_key),
-                ranked AS (
-                    SELECT h.q, h.cluster_id, row_number() OVER (PARTITION BY h.q, h.family, h.key
-                                                                 ORDER BY c.size DESC, h.cluster_id) AS r
-                    FROM hits h JOIN clusters c ON c.cluster_id = h.cluster_id)
-                SELECT DISTINCT q, cluster_id FROM ranked WHERE r <= {MAX_CLUSTERS_PER_KEY} ORDER BY q, cluster_id""")
-        finally:
-            store.con.unregister("_match_keys")
+        with use() as store:
+            cands, members, info = self._lookup(store, keys)
         pairs_q = cands.column("q").to_numpy(zero_copy_only=False).astype(np.int64)
         pair_cluster = cands.column(S.CLUSTER_ID).to_pylist()
-        clusters = sorted(set(pair_cluster))
-        store.con.register("_match_clusters", pa.table({S.CLUSTER_ID: pa.array(clusters, pa.string())}))
-        try:
-            members = store.sql(f"""
-                SELECT * EXCLUDE (r) FROM (
-                    SELECT o.*, row_number() OVER (PARTITION BY o.cluster_id
-                                                   ORDER BY o.match_probability DESC NULLS LAST, o.offer_key) AS r
-                    FROM offers o WHERE o.cluster_id IN (SELECT cluster_id FROM _match_clusters))
-                WHERE r <= {MEMBERS_PER_CLUSTER} ORDER BY cluster_id, offer_key""")
-            info = {r[S.CLUSTER_ID]: r for r in store.sql(
-                "SELECT cluster_id, size, representative_title, epsilon FROM clusters "
-                "WHERE cluster_id IN (SELECT cluster_id FROM _match_clusters)").to_pylist()}
-        finally:
-            store.con.unregister("_match_clusters")
         m = members.num_rows
         rows_of: dict[str, list[int]] = {}
         for i, cid in enumerate(members.column(S.CLUSTER_ID).to_pylist()):
@@ -153,3 +131,36 @@ class Matcher:
                                        "contribution": float(contrib[i])} for i in order]}
             out.append(entry)
         return {"matches": out, "rejected": rejected}
+
+    @staticmethod
+    def _lookup(store: ClusterStore, keys: pa.Table) -> tuple[pa.Table, pa.Table, dict[str, dict[str, Any]]]:
+        """(query row, candidate cluster) pairs from the keys index, the candidates' best members, their rows."""
+        store.con.register("_match_keys", keys)
+        try:
+            cands = store.sql(f"""
+                WITH hits AS (
+                    SELECT DISTINCT q.offer_key AS q, q.family, q.key, o.cluster_id
+                    FROM _match_keys q JOIN keys k ON k.family = q.family AND k.key = q.key
+                    JOIN offers o ON o.offer_key = k.offer_key),
+                ranked AS (
+                    SELECT h.q, h.cluster_id, row_number() OVER (PARTITION BY h.q, h.family, h.key
+                                                                 ORDER BY c.size DESC, h.cluster_id) AS r
+                    FROM hits h JOIN clusters c ON c.cluster_id = h.cluster_id)
+                SELECT DISTINCT q, cluster_id FROM ranked WHERE r <= {MAX_CLUSTERS_PER_KEY} ORDER BY q, cluster_id""")
+        finally:
+            store.con.unregister("_match_keys")
+        clusters = sorted(set(cands.column(S.CLUSTER_ID).to_pylist()))
+        store.con.register("_match_clusters", pa.table({S.CLUSTER_ID: pa.array(clusters, pa.string())}))
+        try:
+            members = store.sql(f"""
+                SELECT * EXCLUDE (r) FROM (
+                    SELECT o.*, row_number() OVER (PARTITION BY o.cluster_id
+                                                   ORDER BY o.match_probability DESC NULLS LAST, o.offer_key) AS r
+                    FROM offers o WHERE o.cluster_id IN (SELECT cluster_id FROM _match_clusters))
+                WHERE r <= {MEMBERS_PER_CLUSTER} ORDER BY cluster_id, offer_key""")
+            info = {r[S.CLUSTER_ID]: r for r in store.sql(
+                "SELECT cluster_id, size, representative_title, epsilon FROM clusters "
+                "WHERE cluster_id IN (SELECT cluster_id FROM _match_clusters)").to_pylist()}
+        finally:
+            store.con.unregister("_match_clusters")
+        return cands, members, info
