@@ -110,3 +110,24 @@ def test_the_service_over_real_http_reads_refuses_writes_without_a_token_and_app
     with ClusterStore.open(store_path, read_only=True) as s:
         assert s.con.execute("SELECT kind, cluster_id, actor FROM actions WHERE action_id = ?", [action]).fetchall() == [
             ("confirm", cid, "http-test")]
+
+
+def test_concurrent_reads_review_actions_matches_and_an_ingest_all_succeed(server, store_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    ids = [c["cluster_id"] for c in json.loads(request(server.port, "GET", "/clusters?limit=8")[1])["clusters"]]
+    calls = [("GET", f"/clusters/{cid}", None) for cid in ids * 3]
+    calls += [("POST", f"/clusters/{cid}/confirm", b"{}") for cid in ids]
+    calls += [("POST", "/match", json.dumps({"offer_id": f"q{i}", "title": "Samsung Galaxy S23 128GB black"}).encode())
+              for i in range(4)]
+    calls.append(("POST", "/offers", json.dumps([{"offer_id": f"n{i}", "title": f"Sony WH-1000XM{i} headphones"}
+                                                 for i in range(3)]).encode()))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda c: request(server.port, c[0], c[1], c[2], auth if c[0] == "POST" else None), calls))
+    assert [s for s, _ in got] == [200] * len(calls), [b[:200] for s, b in got if s != 200]
+    health = json.loads(request(server.port, "GET", "/health")[1])
+    assert health["offers"] == 363
+    server.stop()
+    with ClusterStore.open(store_path, read_only=True) as s:
+        assert s.scalar("SELECT count(*) FROM actions WHERE kind = 'confirm'") == len(ids)
