@@ -50,6 +50,10 @@ def test_splitting_a_member_out_on_the_review_page_makes_a_new_cluster_with_line
                 page.screenshot(path=str(shot))
                 first.locator("button.split").click()
                 expect(page.locator("#status")).to_contain_text("split: action 1 done")
+                # the queue holds more than one page of clusters: "Show more" adds the next 20
+                expect(page.locator("section.cluster")).to_have_count(20)
+                page.click("#more")
+                expect(page.locator("section.cluster")).not_to_have_count(20)
                 assert errors == []
             finally:
                 browser.close()

@@ -3,7 +3,8 @@
 "use strict";
 
 const TOKEN_KEY = "samesku-token";
-const CLUSTERS = 20;     // clusters per page
+const PAGE = 20;         // clusters shown at first, and added by "Show more"
+let shown = PAGE;
 const MEMBERS = 24;      // members shown per cluster
 
 const $ = (sel) => document.querySelector(sel);
@@ -117,7 +118,7 @@ function clusterCard(c) {
 
 async function load(announce) {
   try {
-    const data = await api("GET", `/clusters?sort=uncertainty&limit=${CLUSTERS}&members=${MEMBERS}`);
+    const data = await api("GET", `/clusters?sort=uncertainty&limit=${shown}&members=${MEMBERS}`);
     const main = $("#clusters");
     main.replaceChildren(...data.clusters.map(clusterCard));
     if (announce) status(`${data.clusters.length} clusters to review` + (sessionStorage.getItem(TOKEN_KEY) ? "" : " · enter the token to act"));
@@ -147,5 +148,6 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("#undo").addEventListener("click", undoLast);
   $("#reload").addEventListener("click", () => load(true));
+  $("#more").addEventListener("click", () => { shown += PAGE; load(true); });
   load(true);
 });
