@@ -2,7 +2,7 @@
 
 The same steps as an ingest's first half, with the store's fitted state and model: read and
 validate, analyse, encode, look the offer's blocking keys up in the keys index (at most
-:data:`~samesku.store.ingest.MAX_CLUSTERS_PER_KEY` clusters per key, the largest first), and
+:data:`MAX_CLUSTERS_PER_KEY` clusters per key, as the ingest, the largest first), and
 score the offer against the members of every cluster found (the best
 :data:`MEMBERS_PER_CLUSTER` members by their match probability) with
 :func:`samesku.match.score.score_block`. A cluster's probability is its best member's pair
@@ -31,9 +31,11 @@ from samesku.match.arrays import OfferArrays
 from samesku.match.features import FEATURES
 from samesku.match.score import score_block
 from samesku.store.index import index_keys
-from samesku.store.ingest import MAX_CLUSTERS_PER_KEY
 from samesku.store.store import ClusterStore, offer_rows
 
+#: stored clusters one key brings in (the ingest's rule, kept here so the service does not depend on where the
+#: ingest keeps it)
+MAX_CLUSTERS_PER_KEY = 32
 #: stored members an offer is scored against per candidate cluster
 MEMBERS_PER_CLUSTER = 20
 
