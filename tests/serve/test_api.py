@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from samesku.serve import create_app
+from samesku.serve.app import OfferIn, offers_table
 from samesku.store import ClusterStore
 from tests.serve.conftest import TOKEN, TestClient, catalog
 
@@ -177,3 +180,23 @@ def test_match_takes_a_batch_says_start_for_a_stranger_and_lists_rejected_rows(c
     assert got["matches"][0]["decision"] == "start"
     assert client.post("/match", json=[{"offer_id": str(i), "title": "t"} for i in range(1001)],
                        headers=AUTH).status_code == 422
+
+
+def test_match_with_the_stored_arrays_gives_what_encoding_the_members_again_gives(store_path):
+    import samesku.serve.match as M
+
+    row = catalog().slice(5, 1).drop_columns(["truth"]).to_pylist()[0]
+    query = offers_table([OfferIn(**{**row, "offer_id": "copy-5", "seller": "another_shop"})])
+    with ClusterStore.open(store_path) as s:
+        members = s.sql("SELECT * FROM offers LIMIT 3")
+        if M._stored_arrays(s, members) is None:
+            pytest.skip("this store keeps no encoded arrays (offer_arrays): members are always encoded")
+        matcher = M.Matcher(s)
+        use = contextlib.nullcontext
+        fast = matcher.match(lambda: use(s), query)
+        stored, M._stored_arrays = M._stored_arrays, lambda *_: None   # type: ignore[assignment]
+        try:
+            slow = matcher.match(lambda: use(s), query)
+        finally:
+            M._stored_arrays = stored
+    assert fast == slow and fast["matches"][0]["clusters"]

@@ -10,15 +10,17 @@ probability after vetoes; the context step of a batch run (which weighs all of a
 pairs together) is not applied. The decision: *join* when one cluster reaches the match
 threshold, *bridge* when several do, *start* when none does.
 
-Stored members are encoded again on every request: the store keeps no per-offer arrays yet,
-so this is correct but not fast.
+A store that keeps its offers' encoded arrays (``ClusterStore.arrays_of``, the ``offer_arrays``
+table) gives the members' arrays as stored; a store without them has its members encoded
+again on every request: correct, not fast.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -51,6 +53,21 @@ def _with_rows(table: pa.Table, start: int) -> pa.Table:
     return table.append_column(S.ROW_NUMBER, rows)
 
 
+def _stored_arrays(store: ClusterStore, members: pa.Table) -> OfferArrays | None:
+    """The members' stored encoded arrays, or None when the store keeps none (then they are encoded).
+
+    Looked up by name: stores keep arrays from the ``offer_arrays`` table on (the store's own
+    ``arrays_of`` and ``match.arrays.arrays_from_table``); this service also runs on stores and
+    code from before it.
+    """
+    arrays_of = getattr(store, "arrays_of", None)
+    from_table = getattr(importlib.import_module("samesku.match.arrays"), "arrays_from_table", None)
+    if members.num_rows == 0 or arrays_of is None or from_table is None:
+        return None
+    table = arrays_of(members.column("offer_key").to_numpy(zero_copy_only=False).astype(np.int64))
+    return None if table is None else cast(OfferArrays, from_table(table))
+
+
 class Matcher:
     """The store's fitted state, model and config, loaded once (a few hundred ms), for matching offers."""
 
@@ -80,6 +97,7 @@ class Matcher:
         keys = index_keys(fresh.offers, fresh.arrays.vectors, np.arange(n, dtype=np.int64), self.fitted, self.given)
         with use() as store:
             cands, members, info = self._lookup(store, keys)
+            stored = _stored_arrays(store, members)
         pairs_q = cands.column("q").to_numpy(zero_copy_only=False).astype(np.int64)
         pair_cluster = cands.column(S.CLUSTER_ID).to_pylist()
         m = members.num_rows
@@ -93,8 +111,8 @@ class Matcher:
                 a.append(m + q)
                 b.append(r)
         if m:
-            old = self._prepare(offer_rows(members), 0)
-            arrays = _concat_arrays([old.arrays, fresh.arrays])
+            old = stored if stored is not None else self._prepare(offer_rows(members), 0).arrays
+            arrays = _concat_arrays([old, fresh.arrays])
         else:
             arrays = fresh.arrays
         aa, bb = np.asarray(a, np.int64), np.asarray(b, np.int64)
