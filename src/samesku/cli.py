@@ -445,9 +445,10 @@ def _fmtv(v: Any) -> str:
     return "missing" if v is None else f"{v:.3f}"
 
 
-from samesku import cli_store  # noqa: E402  (registers the store commands on `app`)
+from samesku import cli_serve, cli_store  # noqa: E402  (registers the store commands on `app`)
 
 cli_store.register(app, _guarded, RichReporter, console)
+cli_serve.register(app, _guarded)
 
 
 def main() -> None:
