@@ -62,6 +62,11 @@ class OfferArrays:
     color_identity: np.ndarray  # float32: how far colour is identity in the offer's category (ColourListing)
 
 
+def concat_arrays(parts: list[OfferArrays]) -> OfferArrays:
+    """The rows of several :class:`OfferArrays`, one after the other."""
+    return OfferArrays(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in OfferArrays.__dataclass_fields__})
+
+
 # --- per-offer arrays as an Arrow table (what a distributed engine stores and joins) -----
 _MATRICES: dict[str, np.dtype] = {
     "vectors": np.dtype(np.float32), "token_key": np.dtype(np.int32), "token_idf": np.dtype(np.float32),

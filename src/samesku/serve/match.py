@@ -29,28 +29,17 @@ from samesku import pipeline
 from samesku import schema as S
 from samesku.engines.local import LocalEngine
 from samesku.fitting import effective_config
-from samesku.match.arrays import OfferArrays
+from samesku.match.arrays import OfferArrays, concat_arrays
 from samesku.match.features import FEATURES
 from samesku.match.score import score_block
 from samesku.store.index import index_keys
-from samesku.store.store import ClusterStore, offer_rows
+from samesku.store.store import ClusterStore, offer_rows, with_rows
 
 #: stored clusters one key brings in (the ingest's rule, kept here so the service does not depend on where the
 #: ingest keeps it)
 MAX_CLUSTERS_PER_KEY = 32
 #: stored members an offer is scored against per candidate cluster
 MEMBERS_PER_CLUSTER = 20
-
-
-def _concat_arrays(parts: list[OfferArrays]) -> OfferArrays:
-    return OfferArrays(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in OfferArrays.__dataclass_fields__})
-
-
-def _with_rows(table: pa.Table, start: int) -> pa.Table:
-    rows = pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))
-    if S.ROW_NUMBER in table.column_names:
-        return table.set_column(table.column_names.index(S.ROW_NUMBER), S.ROW_NUMBER, rows)
-    return table.append_column(S.ROW_NUMBER, rows)
 
 
 def _stored_arrays(store: ClusterStore, members: pa.Table) -> OfferArrays | None:
@@ -78,7 +67,7 @@ class Matcher:
 
     def _prepare(self, analysed: pa.Table, start: int) -> Any:
         timer = self.eng.timer(None)
-        return pipeline.prepare_with(self.eng, _with_rows(analysed, start), self.fitted, self.given, timer)
+        return pipeline.prepare_with(self.eng, with_rows(analysed, start), self.fitted, self.given, timer)
 
     def match(self, use: Callable[[], AbstractContextManager[ClusterStore]], offers: pa.Table, k: int = 5,
               top_features: int = 8) -> dict[str, Any]:
@@ -112,7 +101,7 @@ class Matcher:
                 b.append(r)
         if m:
             old = stored if stored is not None else self._prepare(offer_rows(members), 0).arrays
-            arrays = _concat_arrays([old, fresh.arrays])
+            arrays = concat_arrays([old, fresh.arrays])
         else:
             arrays = fresh.arrays
         aa, bb = np.asarray(a, np.int64), np.asarray(b, np.int64)

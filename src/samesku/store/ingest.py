@@ -35,25 +35,14 @@ from samesku import pipeline
 from samesku import schema as S
 from samesku.engines.local import LocalEngine, Prepared
 from samesku.fitting import effective_config
-from samesku.match.arrays import OfferArrays, arrays_from_table
+from samesku.match.arrays import arrays_from_table, concat_arrays
 from samesku.merge.profiles import ProfileSource
 from samesku.progress import Reporter
 from samesku.store.create import arrays_rows, batch_row, edge_rows, rejected_rows
 from samesku.store.index import index_keys
 from samesku.store.naming import carry_ids, ended, fresh_ids
-from samesku.store.store import ClusterStore, content_hashes, offer_rows, stored_offers
+from samesku.store.store import ClusterStore, content_hashes, offer_rows, stored_offers, with_rows
 from samesku.store.working import Working, units_of, working_set
-
-
-def _concat_arrays(parts: list[OfferArrays]) -> OfferArrays:
-    return OfferArrays(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in OfferArrays.__dataclass_fields__})
-
-
-def _with_rows(table: pa.Table, start: int) -> pa.Table:
-    rows = pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))
-    if S.ROW_NUMBER in table.column_names:
-        return table.set_column(table.column_names.index(S.ROW_NUMBER), S.ROW_NUMBER, rows)
-    return table.append_column(S.ROW_NUMBER, rows)
 
 
 def _registered(store: ClusterStore, name: str, table: pa.Table) -> str:
@@ -144,7 +133,7 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
         stored_keys = stored.column("offer_key").to_numpy(zero_copy_only=False).astype(np.int64)
         stored_ids = np.asarray(stored.column(S.CLUSTER_ID).to_pylist() + [None] * todo.num_rows, dtype=object)
         with timer.step("stored arrays"):
-            old_offers = _with_rows(offer_rows(stored), 0)
+            old_offers = with_rows(offer_rows(stored), 0)
             old_arrays = None if whole else store.arrays_of(stored_keys)
         if old_arrays is None:   # a store from before stored arrays: encode its offers
             old_encoded = pipeline.prepare_with(eng, old_offers, fitted, given, timer, step="encode stored").arrays
@@ -152,8 +141,8 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
             old_encoded = arrays_from_table(old_arrays)
         units = units_of(store, ws, ProfileSource(old_encoded))
         # the batch's offers keep their passthrough columns (stored offers hold theirs in `extra`)
-        work = Prepared(pa.concat_tables([old_offers, _with_rows(fresh.offers, n_stored)], promote_options="default"),
-                        _concat_arrays([old_encoded, fresh.arrays]))
+        work = Prepared(pa.concat_tables([old_offers, with_rows(fresh.offers, n_stored)], promote_options="default"),
+                        concat_arrays([old_encoded, fresh.arrays]))
         all_keys = np.concatenate([stored_keys, fresh_keys])
         scored = eng.edges_from(_edge_columns(_stored_edges(store, stored_keys), stored_keys))
         labels, edges, stage_stats, refused = pipeline.run_stages(eng, work, fitted, model, config, timer, scored, units)

@@ -71,6 +71,14 @@ def offer_rows(offers: pa.Table) -> pa.Table:
                      for f in OFFER_FIELDS})
 
 
+def with_rows(table: pa.Table, start: int) -> pa.Table:
+    """``table`` with its row numbers (``_row``) set to ``start, start + 1, ...`` (rows of a working set)."""
+    rows = pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))
+    if S.ROW_NUMBER in table.column_names:
+        return table.set_column(table.column_names.index(S.ROW_NUMBER), S.ROW_NUMBER, rows)
+    return table.append_column(S.ROW_NUMBER, rows)
+
+
 def _passthrough_json(assignments: pa.Table) -> pa.Array:
     extra = [c for c in assignments.column_names if c not in (S.OFFER_ID, S.CLUSTER_ID, S.MATCH_PROBABILITY, S.FLAGS)]
     if not extra:
