@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 from samesku import pipeline
 from samesku import schema as S
 from samesku.engines.local import LocalEngine, Prepared
+from samesku.errors import StoreError
 from samesku.fitting import effective_config
 from samesku.match.arrays import arrays_from_table, concat_arrays
 from samesku.merge.profiles import ProfileSource
@@ -120,13 +121,12 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
                     "clusters_after": int(store.scalar("SELECT count(*) FROM clusters")),
                     "seconds": round(time.perf_counter() - t0, 3)}
 
+        _backfill_arrays(store, eng, fitted, given, timer)
         analysed = pipeline.analyse(eng, todo, fitted.gazetteer, given, timer)
         fresh = pipeline.prepare_with(eng, analysed, fitted, given, timer)
         with timer.step("working set"):
             keys = index_keys(fresh.offers, fresh.arrays.vectors, fresh_keys, fitted, given)
-            whole = int(store.scalar("SELECT count(*) FROM offer_arrays")) < int(store.scalar("SELECT count(*) FROM offers"))
-            ws = working_set(store, keys, leaving, set(left_from), fresh.arrays.vectors, fresh_keys, given.store,
-                             whole=whole)
+            ws = working_set(store, keys, leaving, set(left_from), fresh.arrays.vectors, fresh_keys, given.store)
             stored = ws.offers
             touched = ws.touched
         n_stored = stored.num_rows
@@ -134,11 +134,10 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
         stored_ids = np.asarray(stored.column(S.CLUSTER_ID).to_pylist() + [None] * todo.num_rows, dtype=object)
         with timer.step("stored arrays"):
             old_offers = with_rows(offer_rows(stored), 0)
-            old_arrays = None if whole else store.arrays_of(stored_keys)
-        if old_arrays is None:   # a store from before stored arrays: encode its offers
-            old_encoded = pipeline.prepare_with(eng, old_offers, fitted, given, timer, step="encode stored").arrays
-        else:
-            old_encoded = arrays_from_table(old_arrays)
+            old_arrays = store.arrays_of(stored_keys)
+        if old_arrays is None:
+            raise StoreError(f"store {store_path}: stored offers without their arrays (offer_arrays)")
+        old_encoded = arrays_from_table(old_arrays)
         units = units_of(store, ws, ProfileSource(old_encoded))
         # the batch's offers keep their passthrough columns (stored offers hold theirs in `extra`)
         work = Prepared(pa.concat_tables([old_offers, with_rows(fresh.offers, n_stored)], promote_options="default"),
@@ -223,6 +222,23 @@ def ingest(offers: pipeline.Offers, store_path: str | Path, *, mapping: dict[str
                 store.save_seen_ids(con, seen, [i for i, k in zip(todo_ids, new.tolist(), strict=True) if k])
         counts["seconds"] = round(time.perf_counter() - t0, 3)
         return {**counts, "batch": batch}
+
+
+def _backfill_arrays(store: ClusterStore, eng: LocalEngine, fitted: Any, config: Any, timer: Any) -> None:
+    """Encode the stored offers that have no stored arrays (a store migrated from schema 1), once.
+
+    Its own transaction before the batch's: it changes no cluster, so a crash after it
+    leaves a valid store, and the batch then runs as on a store created with arrays.
+    """
+    missing = store.sql("SELECT o.* FROM offers o ANTI JOIN offer_arrays a ON a.offer_key = o.offer_key "
+                        "ORDER BY o.offer_key")
+    if missing.num_rows == 0:
+        return
+    arrays = pipeline.prepare_with(eng, with_rows(offer_rows(missing), 0), fitted, config, timer,
+                                   step="encode stored offers (once)").arrays
+    keys = missing.column("offer_key").to_numpy(zero_copy_only=False).astype(np.int64)
+    with store.batch() as con:
+        store.insert(con, "offer_arrays", arrays_rows(arrays, keys))
 
 
 def _with_unread(clusters: pa.Table, follow: dict[str, str], ws: Working) -> pa.Table:

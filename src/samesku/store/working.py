@@ -99,13 +99,12 @@ def _vector_neighbours(store: ClusterStore, keys: pa.Table, vectors: np.ndarray,
 
 
 def working_set(store: ClusterStore, keys: pa.Table, leaving: np.ndarray, also: set[str],
-                vectors: np.ndarray, batch_keys: np.ndarray, config: StoreConfig, whole: bool = False) -> Working:
+                vectors: np.ndarray, batch_keys: np.ndarray, config: StoreConfig) -> Working:
     """Touched clusters and the stored offers to read of each (``also``: clusters touched anyway,
     those the batch's changed offers leave; ``vectors``: the batch's title vectors, row i for
-    offer key ``batch_keys[i]``; ``whole``: read every member, as a store without stored
-    arrays needs). Leaves the temporary table ``_members`` (every live member of the
+    offer key ``batch_keys[i]``). Leaves the temporary table ``_members`` (every live member of the
     touched clusters) on the store's connection for :func:`units_of`."""
-    cap = 10**9 if whole else int(config.members_per_cluster)
+    cap = int(config.members_per_cluster)
     q = _temp(store, "batch_keys", keys.select(["family", "key", "offer_key"]))
     gone = _temp(store, "leaving", pa.table({"offer_key": pa.array(leaving, pa.int64())}))
     extra = _temp(store, "also", pa.table({S.CLUSTER_ID: pa.array(sorted(also), pa.string())}))
@@ -113,8 +112,7 @@ def working_set(store: ClusterStore, keys: pa.Table, leaving: np.ndarray, also: 
         # (batch offer, stored offer) per shared key; a key held by more than max_postings
         # stored offers says little about any one of them and is left out (bounded work); an
         # embedding cell is that coarse by design: its members are ranked by title vector
-        near = _temp(store, "near", _vector_neighbours(store, keys, vectors, batch_keys, gone, config.vector_k) if not whole
-                     else pa.table({"batch_key": pa.array([], pa.int64()), "offer_key": pa.array([], pa.int64())}))
+        near = _temp(store, "near", _vector_neighbours(store, keys, vectors, batch_keys, gone, config.vector_k))
         store.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _hits AS
             WITH postings AS (
