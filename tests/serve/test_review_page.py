@@ -37,6 +37,8 @@ def test_splitting_a_member_out_on_the_review_page_makes_a_new_cluster_with_line
                 errors: list[str] = []
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
                 page.goto(f"http://127.0.0.1:{server.port}/review")
+                # the queue loads after the page: its status line must not overwrite the token's
+                expect(page.locator("#status")).to_contain_text("clusters to review")
                 page.fill("#token", TOKEN)
                 page.click("#save-token")
                 expect(page.locator("#status")).to_contain_text("token saved")
