@@ -294,13 +294,7 @@ def split(store: ClusterStore, cluster_id: str, offer_ids: Sequence[str], actor:
         if not staying:
             raise ReviewError(f"split would move every member of {cluster_id}: leave at least one")
 
-        def issued(names: list[str]) -> set[str]:
-            store.con.register("_names", _strings(names))
-            got = store.sql("SELECT cluster_id FROM cluster_ids WHERE cluster_id IN (SELECT v FROM _names)")
-            store.con.unregister("_names")
-            return {str(x) for x in got.column(0).to_pylist()}
-
-        new_id = fresh_ids([chosen[0]], issued)[0]
+        new_id = fresh_ids([chosen[0]], store.issued)[0]
         batch, at = _current_batch(store), _now()
         _move(store, con, chosen, new_id)
         con.execute("INSERT INTO cluster_ids (cluster_id, state, created_batch) VALUES (?, 'live', ?)", [new_id, batch])
